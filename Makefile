@@ -1,0 +1,95 @@
+# Rebond — the two commands: `make run` and `make test`. Everything else is set up on demand.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+find_python = $(or $(shell command -v python$(1) 2>/dev/null),$(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1) /root/.pyenv/versions/$(1).*/bin/python$(1)))))
+PYTHON312 ?= $(call find_python,3.12)
+PYTHON310 ?= $(call find_python,3.10)
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/rebond.tar.gz
+RASA_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+PIP_FLAGS := -q --disable-pip-version-check --progress-bar off
+POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup model migrate lint unit db e2e rasa-validate rasa-test nlu-eval clean
+
+## Environments ------------------------------------------------------------------------
+$(VENV)/.installed: requirements/app.txt requirements/dev.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (set PYTHON312=...)"; exit 1; }
+	@echo "→ creating $(VENV) (Python 3.12: coach, actions, bot)"
+	@test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	@$(PY) -m pip install $(PIP_FLAGS) -r requirements/dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PY) -c "import telegram, rasa_sdk, sqlalchemy, alembic, httpx"
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (set PYTHON310=...)"; exit 1; }
+	@echo "→ creating $(RASA_VENV) (Python 3.10: rasa 3.6.21, about 2 minutes the first time)"
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	@$(RASA_VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements/rasa.txt 2>&1 | grep -vE "^WARNING: Location|DEPRECATION" || true
+	@test -x $(RASA)
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "→ installing the Telegram Bot API emulator (npm ci)"
+	@npm ci --silent --no-audit --no-fund
+	@touch $@
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+## Model: retrained only when the assistant's data changed ------------------------------
+$(MODEL): $(RASA_VENV)/.installed $(RASA_DATA)
+	@echo "→ training the French model"
+	@mkdir -p var/log
+	@/usr/bin/time -f "training took %e s" $(RASA) train --fixed-model-name rebond --out models --quiet 2>&1 | tail -n 3
+
+model: $(MODEL)
+
+migrate: $(VENV)/.installed
+	@$(PY) -m coach migrate
+
+## The two README commands -------------------------------------------------------------
+run: setup model migrate
+	@$(PY) -m devtools.stack
+
+test: setup model node_modules/.installed lint rasa-validate unit db rasa-test e2e
+	@echo "✔ all test suites passed"
+
+## Test suites ---------------------------------------------------------------------------
+lint: $(VENV)/.installed
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+
+rasa-validate: $(RASA_VENV)/.installed
+	@$(RASA) data validate --fail-on-warnings --quiet
+
+unit: $(VENV)/.installed
+	@$(PY) -m pytest tests/unit -q
+
+db: $(VENV)/.installed
+	@$(PY) -m pytest tests/db -q
+	@TEST_DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest tests/db -q
+
+rasa-test: $(MODEL)
+	@$(RASA) test core --model $(MODEL) --stories tests/rasa --out var/results/core --fail-on-prediction-errors --quiet
+	@$(RASA) test nlu --model $(MODEL) --nlu tests/rasa/nlu_holdout.yml --out var/results/nlu --quiet
+	@$(PY) -m devtools.check_nlu var/results/nlu --min-accuracy 0.92
+
+e2e: $(MODEL) node_modules/.installed
+	@$(PY) -m pytest tests/e2e -q
+
+## Extra ---------------------------------------------------------------------------------
+nlu-eval: $(RASA_VENV)/.installed
+	@$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --config config.yml --out var/results/cv
+	@$(PY) -m devtools.check_nlu var/results/cv
+
+clean:
+	rm -rf var/results models/*.tar.gz

@@ -1,0 +1,130 @@
+"""Onboarding: greeting, privacy notice and consent (SPEC §3 flow 1)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import MAIN_TOPICS, first_name, metadata, sessions, settings, telegram_user_id
+from coach.db import transaction
+from coach.users import give_consent, has_consented
+
+log = logging.getLogger(__name__)
+
+INTRO = (
+    "Je suis Rebond, un coach pour rebondir après un refus de candidature. Avec moi, vous pouvez :\n"
+    "• faire le point sur ce que vous ressentez, sans jugement ;\n"
+    "• savoir quand et à qui demander un retour, et rédiger la demande ensemble ;\n"
+    "• comprendre les retours reçus et repérer ce qui revient d'un refus à l'autre ;\n"
+    "• en tirer un plan d'action concret, avec des rappels au bon moment."
+)
+PRIVACY = (
+    "Confidentialité : je n'enregistre rien tant que vous n'avez pas donné votre accord. "
+    "Ensuite, je garde ce que vous me confiez uniquement pour vous accompagner. "
+    "/export vous envoie vos données, /supprimer les efface, à tout moment."
+)
+CONSENT_BUTTONS = [
+    {"title": "J'accepte", "payload": "/consent_accept"},
+    {"title": "Non merci", "payload": "/consent_decline"},
+]
+
+
+def _hello(tracker: Tracker) -> str:
+    name = first_name(tracker)
+    return f"Bonjour {name} !" if name else "Bonjour !"
+
+
+class ActionStart(Action):
+    def name(self) -> str:
+        return "action_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        uid = telegram_user_id(tracker)
+        try:
+            known = uid is not None and _consented(uid)
+        except SQLAlchemyError:
+            log.exception("database unavailable in action_start")
+            known = False
+        if known:
+            dispatcher.utter_message(
+                text=f"{_hello(tracker)} Ravi de vous retrouver. Par quoi voulez-vous commencer ?",
+                buttons=MAIN_TOPICS,
+            )
+            return []
+        if metadata(tracker).get("reprompt"):
+            dispatcher.utter_message(
+                text=(
+                    "Avant d'aller plus loin, j'ai besoin de votre accord : je n'ai rien lu ni "
+                    "enregistré de votre message. " + PRIVACY
+                ),
+                buttons=CONSENT_BUTTONS,
+            )
+            return []
+        dispatcher.utter_message(text=f"{_hello(tracker)} {INTRO}")
+        dispatcher.utter_message(
+            text=PRIVACY + "\n\nAcceptez-vous que je garde ces informations pour vous accompagner ?",
+            buttons=CONSENT_BUTTONS,
+        )
+        return []
+
+
+def _consented(uid: int) -> bool:
+    with sessions()() as session:
+        return has_consented(session, uid)
+
+
+class ActionGiveConsent(Action):
+    def name(self) -> str:
+        return "action_give_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        uid = telegram_user_id(tracker)
+        if uid is None:
+            dispatcher.utter_message(text="Je n'arrive pas à vous identifier, désolé : réessayez avec /start.")
+            return []
+        try:
+            with transaction(sessions()) as session:
+                user = give_consent(
+                    session, uid, first_name=first_name(tracker), timezone=settings().coach_tz
+                )
+                timezone = user.timezone
+        except SQLAlchemyError:
+            log.exception("could not store consent")
+            dispatcher.utter_message(
+                text="Je n'ai pas pu enregistrer votre accord à cause d'un souci technique. Réessayez dans un instant avec /start."
+            )
+            return []
+        dispatcher.utter_message(
+            text=(
+                "Merci pour votre confiance ! J'utilise le fuseau horaire "
+                f"{timezone.replace('_', ' ')} pour vos rappels.\n"
+                "Dites-moi avec vos mots ce qui vous amène, ou choisissez :"
+            ),
+            buttons=MAIN_TOPICS,
+        )
+        return []
+
+
+class ActionDeclineConsent(Action):
+    def name(self) -> str:
+        return "action_decline_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=(
+                "C'est entendu : je n'enregistre rien vous concernant. "
+                "Si vous changez d'avis, tapez /start. Bon courage pour vos démarches !"
+            ),
+            json_message={"rebond": "forget"},
+        )
+        return []

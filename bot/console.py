@@ -1,0 +1,81 @@
+"""The local terminal chat: same relay and rendering as Telegram, on stdin/stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import httpx
+
+from bot.rasa_client import RasaClient
+from bot.relay import Relay, Speaker
+from bot.rendering import Button, Reply, console_lines
+from coach.db import make_engine, make_session_factory
+from coach.settings import VAR_DIR, Settings
+
+PROMPT = "vous › "
+
+
+class ConsoleChat:
+    def __init__(self, relay: Relay, speaker: Speaker, out: TextIO = sys.stdout,
+                 export_dir: Path = VAR_DIR / "exports") -> None:
+        self._relay = relay
+        self._speaker = speaker
+        self._out = out
+        self._export_dir = export_dir
+        self._choices: list[Button] = []
+
+    def show(self, replies: list[Reply]) -> None:
+        choices: list[Button] = []
+        for reply in replies:
+            if reply.document is not None:
+                self._export_dir.mkdir(parents=True, exist_ok=True)
+                path = self._export_dir / (reply.document_name or "rebond.json")
+                path.write_bytes(reply.document)
+                reply = Reply(text=f"[fichier enregistré : {path}]")
+            lines, buttons = console_lines(reply)
+            if buttons:
+                # Numbering restarts with each keyboard, as on a phone screen.
+                choices = buttons
+            for line in lines:
+                print(f"rebond › {line}" if line and not line.startswith("  ") else line, file=self._out)
+        if choices or replies:
+            self._choices = choices
+        self._out.flush()
+
+    async def answer(self, line: str) -> list[Reply]:
+        text = line.strip()
+        if text.isdigit() and self._choices and 1 <= int(text) <= len(self._choices):
+            return await self._relay.handle_payload(self._speaker, self._choices[int(text) - 1].payload)
+        if text.startswith("/"):
+            return await self._relay.handle_command(self._speaker, text)
+        return await self._relay.handle_text(self._speaker, text)
+
+
+async def run_console(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=3.0)) as http:
+        relay = Relay(
+            rasa=RasaClient(settings.rasa_url, auth_token=settings.rasa_auth_token, http=http),
+            session_factory=make_session_factory(engine),
+            tracker_url=settings.tracker_database_url,
+        )
+        chat = ConsoleChat(relay, Speaker(settings.local_user_id, settings.local_first_name))
+        print("Rebond — chat local. Tapez /aide pour l'aide, Ctrl-C ou Ctrl-D pour quitter.\n")
+        chat.show(await relay.handle_command(chat._speaker, "/start"))
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, _read_line)
+            if line is None:
+                break
+            chat.show(await chat.answer(line))
+    engine.dispose()
+
+
+def _read_line() -> str | None:
+    try:
+        return input(PROMPT)
+    except EOFError:
+        return None

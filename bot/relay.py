@@ -1,0 +1,234 @@
+"""The conversation relay shared by Telegram and the local chat.
+
+Order of checks for every message: input sanity → crisis (deterministic, before anything
+else, so it works even when Rasa or the database is down) → consent gate (no text of a
+person who has not consented ever reaches storage) → Rasa → front-end directives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rendering import Reply, parse_rasa_messages
+from coach.db import transaction
+from coach.privacy import delete_tracker, delete_user, export_user
+from coach.safety import CRISIS_REPLY, detect_crisis
+from coach.users import has_consented, record_crisis, sender_id_for
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 10_000
+
+# Slash command → Rasa payload. Rasa reads "/intent" as that intent, skipping NLU.
+COMMANDS: dict[str, str] = {
+    "start": "/start",
+    "aide": "/help",
+    "help": "/help",
+    "refus": "/report_rejection",
+    "demande": "/ask_timing",
+    "retour": "/share_feedback",
+    "journal": "/journal",
+    "objectifs": "/review_goals",
+    "bilan": "/ask_patterns",
+    "rappels": "/list_reminders",
+    "confidentialite": "/privacy",
+    "export": "/export_data",
+    "supprimer": "/delete_data",
+    "annuler": "/cancel",
+}
+# Shown in Telegram's command menu (SPEC §3 order).
+COMMAND_DESCRIPTIONS: dict[str, str] = {
+    "start": "Commencer",
+    "aide": "Ce que je sais faire",
+    "refus": "Noter un refus",
+    "demande": "Préparer une demande de retour",
+    "retour": "Enregistrer un retour reçu",
+    "journal": "Mon journal",
+    "objectifs": "Mes objectifs",
+    "bilan": "Les points qui reviennent",
+    "rappels": "Mes rappels",
+    "confidentialite": "Mes données",
+    "export": "Recevoir mes données",
+    "supprimer": "Effacer mes données",
+    "annuler": "Annuler en cours de route",
+}
+# What may reach Rasa before consent: commands and buttons only, never typed text.
+PRE_CONSENT_PAYLOADS = frozenset(
+    {"/start", "/consent_accept", "/consent_decline", "/help", "/privacy"}
+)
+
+EMPTY_TEXT = "Je n'ai rien reçu : votre message semble vide. Écrivez-moi quand vous voulez."
+TOO_LONG = (
+    "Votre message est très long ({length} caractères) : je ne peux en lire que "
+    f"{MAX_MESSAGE_CHARS} d'un coup. Pourriez-vous l'envoyer en plusieurs parties ? "
+    "Rien n'a été enregistré."
+)
+RASA_DOWN = (
+    "Je suis momentanément indisponible, désolé. Votre message n'a pas été traité : "
+    "renvoyez-le dans une minute, je serai de retour."
+)
+DB_DOWN = (
+    "Un souci technique m'empêche d'accéder à vos informations pour le moment. "
+    "Rien n'est perdu : réessayez dans quelques minutes."
+)
+UNKNOWN_COMMAND = "Je ne connais pas la commande {command}. Tapez /aide pour voir ce que je sais faire."
+EXPIRED_BUTTON = "Ce bouton n'est plus valable. Tapez /aide pour reprendre."
+ERASED = "C'est fait : toutes vos données ont été effacées, conversation comprise. Au revoir, et bon courage pour la suite."
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who speaks, as authenticated by the front-end (never taken from message content)."""
+
+    telegram_user_id: int
+    first_name: str | None = None
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        rasa: RasaClient,
+        session_factory: sessionmaker[Session],
+        tracker_url: str,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self._rasa = rasa
+        self._sessions = session_factory
+        self._tracker_url = tracker_url
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    # -- entry points -------------------------------------------------------------------
+    async def handle_text(self, speaker: Speaker, text: str | None) -> list[Reply]:
+        text = (text or "").strip()
+        if not text:
+            return [Reply(text=EMPTY_TEXT)]
+        if len(text) > MAX_MESSAGE_CHARS:
+            return [Reply(text=TOO_LONG.format(length=len(text)))]
+        if detect_crisis(text):
+            return await self._crisis(speaker)
+        if text.startswith("/"):
+            # Typed text is never allowed to pose as a payload (e.g. "/consent_accept").
+            text = text.lstrip("/").strip() or text
+        return await self._relay(speaker, text, typed=True)
+
+    async def handle_command(self, speaker: Speaker, command: str) -> list[Reply]:
+        name = command.lstrip("/").split("@", 1)[0].split(maxsplit=1)[0].lower() if command.strip("/ ") else ""
+        payload = COMMANDS.get(name)
+        if payload is None:
+            return [Reply(text=UNKNOWN_COMMAND.format(command=f"/{name}"[:40]))]
+        return await self._relay(speaker, payload, typed=False)
+
+    async def handle_payload(self, speaker: Speaker, payload: str | None) -> list[Reply]:
+        if not payload:
+            return [Reply(text=EXPIRED_BUTTON)]
+        return await self._relay(speaker, payload, typed=False)
+
+    async def trigger(self, speaker: Speaker, intent: str, entities: dict[str, Any] | None = None) -> list[Reply]:
+        """Open a conversation from our side (reminders) and relay Rasa's answer."""
+        raw = await self._rasa.trigger_intent(sender_id_for(speaker.telegram_user_id), intent, entities)
+        return await self._apply_directives(speaker, parse_rasa_messages(raw))
+
+    # -- steps --------------------------------------------------------------------------
+    async def _crisis(self, speaker: Speaker) -> list[Reply]:
+        try:
+            await asyncio.to_thread(self._record_crisis, speaker.telegram_user_id)
+        except SQLAlchemyError:
+            log.exception("could not record the safety pause")
+        return [Reply(text=CRISIS_REPLY)]
+
+    def _record_crisis(self, telegram_user_id: int) -> None:
+        with transaction(self._sessions) as session:
+            record_crisis(session, telegram_user_id, now=self._clock())
+
+    def _consented(self, telegram_user_id: int) -> bool:
+        with self._sessions() as session:
+            return has_consented(session, telegram_user_id)
+
+    async def _relay(self, speaker: Speaker, message: str, *, typed: bool) -> list[Reply]:
+        metadata: dict[str, Any] = {"first_name": speaker.first_name} if speaker.first_name else {}
+        try:
+            consented = await asyncio.to_thread(self._consented, speaker.telegram_user_id)
+        except SQLAlchemyError:
+            log.exception("database unavailable")
+            return [Reply(text=DB_DOWN)]
+        if not consented and (typed or message.split("{", 1)[0] not in PRE_CONSENT_PAYLOADS):
+            message = "/start"
+            metadata["reprompt"] = True
+        try:
+            raw = await self._rasa.send_message(
+                sender_id_for(speaker.telegram_user_id), message, metadata
+            )
+        except RasaUnavailable:
+            return [Reply(text=RASA_DOWN)]
+        return await self._apply_directives(speaker, parse_rasa_messages(raw))
+
+    async def _apply_directives(self, speaker: Speaker, replies: list[Reply]) -> list[Reply]:
+        shown: list[Reply] = []
+        for reply in replies:
+            if reply.directive is None:
+                shown.append(reply)
+                continue
+            try:
+                shown.extend(await self._run_directive(speaker, reply))
+            except SQLAlchemyError:
+                log.exception("directive %s failed", reply.directive)
+                shown.append(Reply(text=DB_DOWN))
+        return shown
+
+    async def _run_directive(self, speaker: Speaker, reply: Reply) -> list[Reply]:
+        uid = speaker.telegram_user_id
+        if reply.directive == "export":
+            data = await asyncio.to_thread(self._export, uid)
+            body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+            return [
+                Reply(text=export_summary(data)),
+                Reply(document=body, document_name="rebond-mes-donnees.json"),
+            ]
+        if reply.directive == "erase":
+            await asyncio.to_thread(self._erase, uid)
+            return [Reply(text=reply.text or ERASED)]
+        if reply.directive == "forget":
+            # Consent refused: drop even the few command events Rasa kept.
+            await asyncio.to_thread(delete_tracker, self._tracker_url, uid)
+            return [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
+        log.warning("unknown directive %r ignored", reply.directive)
+        return [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
+
+    def _export(self, telegram_user_id: int) -> dict[str, Any]:
+        with self._sessions() as session:
+            return export_user(session, telegram_user_id)
+
+    def _erase(self, telegram_user_id: int) -> None:
+        with transaction(self._sessions) as session:
+            delete_user(session, telegram_user_id)
+        delete_tracker(self._tracker_url, telegram_user_id)
+
+
+def export_summary(data: dict[str, Any]) -> str:
+    """A readable French summary of an export."""
+    if not data.get("user"):
+        return "Je n'ai aucune donnée enregistrée à votre sujet."
+    labels = {
+        "rejections": "refus notés",
+        "moods": "humeurs",
+        "journal": "entrées de journal",
+        "feedback_requests": "demandes de retour",
+        "feedbacks": "retours reçus",
+        "swot": "bilans SWOT",
+        "goals": "objectifs",
+        "reminders": "rappels",
+    }
+    lines = ["Voici tout ce que je garde à votre sujet (détail dans le fichier joint) :"]
+    lines += [f"• {label} : {len(data.get(key) or [])}" for key, label in labels.items()]
+    return "\n".join(lines)

@@ -1,0 +1,35 @@
+"""Migrations are the schema: they apply cleanly and agree with the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, ForeignKey, inspect
+
+from coach.db import alembic_config
+from coach.models import Base
+from coach.privacy import EXPORT_SECTIONS
+
+
+def test_upgrade_head_reaches_the_latest_revision(engine: Engine, database_url: str) -> None:
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == head
+
+
+def test_models_and_migrations_agree(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == [], f"models differ from migrations: {diff}"
+
+
+def test_every_table_is_owned_by_a_user_and_covered_by_export(engine: Engine) -> None:
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version", "users"}
+    covered = {model.__tablename__ for model, _ in EXPORT_SECTIONS.values()}
+    assert tables == covered, "every table must join /export and /supprimer"
+    for name in tables:
+        foreign_keys: set[ForeignKey] = Base.metadata.tables[name].foreign_keys
+        to_users = [fk for fk in foreign_keys if fk.column.table.name == "users"]
+        assert to_users and all(fk.ondelete == "CASCADE" for fk in to_users), name

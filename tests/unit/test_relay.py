@@ -1,0 +1,181 @@
+"""The relay with a real SQLite database and Rasa's HTTP API played by httpx.MockTransport."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from bot.rasa_client import RasaClient
+from bot.relay import (
+    DB_DOWN,
+    EMPTY_TEXT,
+    MAX_MESSAGE_CHARS,
+    RASA_DOWN,
+    Relay,
+    Speaker,
+)
+from coach.db import make_engine, make_session_factory, transaction
+from coach.models import Rejection
+from coach.users import find_user, give_consent
+
+CAMILLE = Speaker(4242, "Camille")
+
+
+class FakeRasa:
+    """Records what reaches Rasa; answers with a fixed list of bot messages."""
+
+    def __init__(self, answer: list[dict[str, Any]] | None = None, fail: bool = False) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.answer = answer if answer is not None else [{"recipient_id": "4242", "text": "ok"}]
+        self.fail = fail
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.fail:
+            raise httpx.ConnectError("refused", request=request)
+        self.requests.append(json.loads(request.content))
+        return httpx.Response(200, json=self.answer)
+
+
+@pytest.fixture
+def tracker_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT)"))
+        connection.execute(text("INSERT INTO events (sender_id) VALUES ('4242'), ('77')"))
+    engine.dispose()
+    return url
+
+
+def tracker_senders(url: str) -> list[str]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT sender_id FROM events ORDER BY id")).scalars().all()
+    engine.dispose()
+    return list(rows)
+
+
+@pytest.fixture
+def make_relay(session_factory, tracker_url: str) -> Callable[[FakeRasa], Relay]:  # type: ignore[no-untyped-def]
+    def build(rasa: FakeRasa, factory: Any = session_factory) -> Relay:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(rasa))
+        client = RasaClient("http://rasa.test", auth_token="t", http=http, retry_delay=0)
+        return Relay(rasa=client, session_factory=factory, tracker_url=tracker_url)
+
+    return build
+
+
+def consent(session_factory: Any, uid: int = 4242) -> None:
+    with transaction(session_factory) as session:
+        give_consent(session, uid, first_name="Camille", timezone="Europe/Paris")
+
+
+async def test_crisis_is_answered_without_rasa(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = FakeRasa(fail=True)
+    [reply] = await make_relay(rasa).handle_text(CAMILLE, "jveux en finir, a quoi bon vivre")
+    assert "3114" in (reply.text or "")
+    with session_factory() as session:
+        user = find_user(session, 4242)
+        assert user is not None and user.crisis_at is not None
+
+
+async def test_crisis_answer_survives_a_database_outage(make_relay) -> None:  # type: ignore[no-untyped-def]
+    broken = make_session_factory(make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    [reply] = await make_relay(FakeRasa(), broken).handle_text(CAMILLE, "je veux en finir")
+    assert "3114" in (reply.text or "")
+
+
+async def test_typed_text_never_reaches_rasa_before_consent(make_relay) -> None:  # type: ignore[no-untyped-def]
+    rasa = FakeRasa()
+    relay = make_relay(rasa)
+    await relay.handle_text(CAMILLE, "J'ai été refusé chez Decathlon")
+    await relay.handle_text(CAMILLE, "/consent_accept")  # typed, not pressed
+    assert [r["message"] for r in rasa.requests] == ["/start", "/start"]
+    assert all(r["metadata"]["reprompt"] is True for r in rasa.requests)
+
+
+async def test_consent_buttons_reach_rasa_before_consent(make_relay) -> None:  # type: ignore[no-untyped-def]
+    rasa = FakeRasa()
+    await make_relay(rasa).handle_payload(CAMILLE, "/consent_accept")
+    assert rasa.requests == [{"sender": "4242", "message": "/consent_accept",
+                              "metadata": {"first_name": "Camille"}}]
+
+
+async def test_after_consent_text_is_relayed_under_the_speakers_own_id(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = FakeRasa(answer=[{"text": "Bonjour !", "buttons": [{"title": "Aide", "payload": "/help"}]}])
+    [reply] = await make_relay(rasa).handle_text(CAMILLE, "  salut  ")
+    assert rasa.requests[0]["sender"] == "4242" and rasa.requests[0]["message"] == "salut"
+    assert reply.text == "Bonjour !" and reply.buttons[0].payload == "/help"
+
+
+async def test_commands_map_to_intents_and_unknown_ones_are_explained(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = FakeRasa()
+    relay = make_relay(rasa)
+    await relay.handle_command(CAMILLE, "/aide")
+    await relay.handle_command(CAMILLE, "/refus@RebondBot")
+    [reply] = await relay.handle_command(CAMILLE, "/nimportequoi")
+    assert [r["message"] for r in rasa.requests] == ["/help", "/report_rejection"]
+    assert "/nimportequoi" in (reply.text or "") and "/aide" in (reply.text or "")
+
+
+async def test_bad_input_gets_kind_answers(make_relay) -> None:  # type: ignore[no-untyped-def]
+    rasa = FakeRasa()
+    relay = make_relay(rasa)
+    assert (await relay.handle_text(CAMILLE, "   "))[0].text == EMPTY_TEXT
+    [too_long] = await relay.handle_text(CAMILLE, "a" * (MAX_MESSAGE_CHARS + 1))
+    assert "plusieurs parties" in (too_long.text or "")
+    assert rasa.requests == []
+
+
+async def test_rasa_down_gives_a_kind_message(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    [reply] = await make_relay(FakeRasa(fail=True)).handle_text(CAMILLE, "bonjour")
+    assert reply.text == RASA_DOWN
+
+
+async def test_database_down_gives_a_kind_message(make_relay) -> None:  # type: ignore[no-untyped-def]
+    broken = make_session_factory(make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    rasa = FakeRasa()
+    [reply] = await make_relay(rasa, broken).handle_text(CAMILLE, "bonjour")
+    assert reply.text == DB_DOWN and rasa.requests == []
+
+
+async def test_export_directive_sends_summary_and_json(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    with transaction(session_factory) as session:
+        user = find_user(session, 4242)
+        assert user is not None
+        session.add(Rejection(user_id=user.id, company="Capgemini", position="Data analyst"))
+    summary, document = await make_relay(FakeRasa(answer=[{"custom": {"rebond": "export"}}])).handle_command(
+        CAMILLE, "/export")
+    assert "refus notés : 1" in (summary.text or "")
+    assert document.document is not None
+    data = json.loads(document.document)
+    assert data["user"]["telegram_user_id"] == 4242
+    assert data["rejections"][0]["company"] == "Capgemini"
+
+
+async def test_erase_directive_removes_data_and_tracker(make_relay, session_factory, tracker_url) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    [reply] = await make_relay(FakeRasa(answer=[{"custom": {"rebond": "erase"}}])).handle_payload(
+        CAMILLE, "/confirm_delete")
+    assert "effacées" in (reply.text or "")
+    with session_factory() as session:
+        assert find_user(session, 4242) is None
+    assert tracker_senders(tracker_url) == ["77"]
+
+
+async def test_forget_directive_drops_the_tracker_of_a_refusal(make_relay, tracker_url) -> None:  # type: ignore[no-untyped-def]
+    rasa = FakeRasa(answer=[{"text": "C'est entendu"}, {"custom": {"rebond": "forget"}}])
+    replies = await make_relay(rasa).handle_payload(CAMILLE, "/consent_decline")
+    assert [r.text for r in replies] == ["C'est entendu"]
+    assert tracker_senders(tracker_url) == ["77"]
