@@ -16,7 +16,8 @@ from coach.users import give_consent, has_consented
 log = logging.getLogger(__name__)
 
 INTRO = (
-    "Je suis Rebond, un coach pour rebondir après un refus de candidature. Avec moi, vous pouvez :\n"
+    "Je suis Rebond, un coach pour rebondir après un refus de candidature. "
+    "Avec moi, vous pouvez :\n"
     "• faire le point sur ce que vous ressentez, sans jugement ;\n"
     "• savoir quand et à qui demander un retour, et rédiger la demande ensemble ;\n"
     "• comprendre les retours reçus et repérer ce qui revient d'un refus à l'autre ;\n"
@@ -68,7 +69,8 @@ class ActionStart(Action):
             return []
         dispatcher.utter_message(text=f"{_hello(tracker)} {INTRO}")
         dispatcher.utter_message(
-            text=PRIVACY + "\n\nAcceptez-vous que je garde ces informations pour vous accompagner ?",
+            text=PRIVACY
+            + "\n\nAcceptez-vous que je garde ces informations pour vous accompagner ?",
             buttons=CONSENT_BUTTONS,
         )
         return []
@@ -88,7 +90,9 @@ class ActionGiveConsent(Action):
     ) -> list[dict[str, Any]]:
         uid = telegram_user_id(tracker)
         if uid is None:
-            dispatcher.utter_message(text="Je n'arrive pas à vous identifier, désolé : réessayez avec /start.")
+            dispatcher.utter_message(
+                text="Je n'arrive pas à vous identifier, désolé : réessayez avec /start."
+            )
             return []
         try:
             with transaction(sessions()) as session:
@@ -99,7 +103,10 @@ class ActionGiveConsent(Action):
         except SQLAlchemyError:
             log.exception("could not store consent")
             dispatcher.utter_message(
-                text="Je n'ai pas pu enregistrer votre accord à cause d'un souci technique. Réessayez dans un instant avec /start."
+                text=(
+                    "Je n'ai pas pu enregistrer votre accord à cause d'un souci technique. "
+                    "Réessayez dans un instant avec /start."
+                )
             )
             return []
         dispatcher.utter_message(

@@ -19,10 +19,15 @@ PROMPT = "vous › "
 
 
 class ConsoleChat:
-    def __init__(self, relay: Relay, speaker: Speaker, out: TextIO = sys.stdout,
-                 export_dir: Path = VAR_DIR / "exports") -> None:
+    def __init__(
+        self,
+        relay: Relay,
+        speaker: Speaker,
+        out: TextIO = sys.stdout,
+        export_dir: Path = VAR_DIR / "exports",
+    ) -> None:
         self._relay = relay
-        self._speaker = speaker
+        self.speaker = speaker
         self._out = out
         self._export_dir = export_dir
         self._choices: list[Button] = []
@@ -40,7 +45,10 @@ class ConsoleChat:
                 # Numbering restarts with each keyboard, as on a phone screen.
                 choices = buttons
             for line in lines:
-                print(f"rebond › {line}" if line and not line.startswith("  ") else line, file=self._out)
+                print(
+                    f"rebond › {line}" if line and not line.startswith("  ") else line,
+                    file=self._out,
+                )
         if choices or replies:
             self._choices = choices
         self._out.flush()
@@ -48,10 +56,12 @@ class ConsoleChat:
     async def answer(self, line: str) -> list[Reply]:
         text = line.strip()
         if text.isdigit() and self._choices and 1 <= int(text) <= len(self._choices):
-            return await self._relay.handle_payload(self._speaker, self._choices[int(text) - 1].payload)
+            return await self._relay.handle_payload(
+                self.speaker, self._choices[int(text) - 1].payload
+            )
         if text.startswith("/"):
-            return await self._relay.handle_command(self._speaker, text)
-        return await self._relay.handle_text(self._speaker, text)
+            return await self._relay.handle_command(self.speaker, text)
+        return await self._relay.handle_text(self.speaker, text)
 
 
 async def run_console(settings: Settings) -> None:
@@ -64,7 +74,7 @@ async def run_console(settings: Settings) -> None:
         )
         chat = ConsoleChat(relay, Speaker(settings.local_user_id, settings.local_first_name))
         print("Rebond — chat local. Tapez /aide pour l'aide, Ctrl-C ou Ctrl-D pour quitter.\n")
-        chat.show(await relay.handle_command(chat._speaker, "/start"))
+        chat.show(await relay.handle_command(chat.speaker, "/start"))
         loop = asyncio.get_running_loop()
         while True:
             line = await loop.run_in_executor(None, _read_line)

@@ -46,7 +46,9 @@ class RasaClient:
                     await asyncio.sleep(self._retry_delay * (2**attempt))
             except (httpx.HTTPStatusError, ValueError) as error:
                 raise RasaUnavailable(str(error)) from error
-        log.warning("Rasa unreachable after %d attempts: %s", self._retries + 1, type(last_error).__name__)
+        log.warning(
+            "Rasa unreachable after %d attempts: %s", self._retries + 1, type(last_error).__name__
+        )
         raise RasaUnavailable(str(last_error)) from last_error
 
     async def send_message(
@@ -71,7 +73,9 @@ class RasaClient:
 
     async def is_ready(self) -> bool:
         try:
-            response = await self._http.get(f"{self._base}/status", params={"token": self._token or ""})
+            response = await self._http.get(
+                f"{self._base}/status", params={"token": self._token or ""}
+            )
             return response.status_code == 200 and bool(response.json().get("model_id"))
         except (httpx.HTTPError, ValueError):
             return False

@@ -81,9 +81,14 @@ DB_DOWN = (
     "Un souci technique m'empêche d'accéder à vos informations pour le moment. "
     "Rien n'est perdu : réessayez dans quelques minutes."
 )
-UNKNOWN_COMMAND = "Je ne connais pas la commande {command}. Tapez /aide pour voir ce que je sais faire."
+UNKNOWN_COMMAND = (
+    "Je ne connais pas la commande {command}. Tapez /aide pour voir ce que je sais faire."
+)
 EXPIRED_BUTTON = "Ce bouton n'est plus valable. Tapez /aide pour reprendre."
-ERASED = "C'est fait : toutes vos données ont été effacées, conversation comprise. Au revoir, et bon courage pour la suite."
+ERASED = (
+    "C'est fait : toutes vos données ont été effacées, conversation comprise. "
+    "Au revoir, et bon courage pour la suite."
+)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,11 @@ class Relay:
         return await self._relay(speaker, text, typed=True)
 
     async def handle_command(self, speaker: Speaker, command: str) -> list[Reply]:
-        name = command.lstrip("/").split("@", 1)[0].split(maxsplit=1)[0].lower() if command.strip("/ ") else ""
+        name = (
+            command.lstrip("/").split("@", 1)[0].split(maxsplit=1)[0].lower()
+            if command.strip("/ ")
+            else ""
+        )
         payload = COMMANDS.get(name)
         if payload is None:
             return [Reply(text=UNKNOWN_COMMAND.format(command=f"/{name}"[:40]))]
@@ -134,9 +143,13 @@ class Relay:
             return [Reply(text=EXPIRED_BUTTON)]
         return await self._relay(speaker, payload, typed=False)
 
-    async def trigger(self, speaker: Speaker, intent: str, entities: dict[str, Any] | None = None) -> list[Reply]:
+    async def trigger(
+        self, speaker: Speaker, intent: str, entities: dict[str, Any] | None = None
+    ) -> list[Reply]:
         """Open a conversation from our side (reminders) and relay Rasa's answer."""
-        raw = await self._rasa.trigger_intent(sender_id_for(speaker.telegram_user_id), intent, entities)
+        raw = await self._rasa.trigger_intent(
+            sender_id_for(speaker.telegram_user_id), intent, entities
+        )
         return await self._apply_directives(speaker, parse_rasa_messages(raw))
 
     # -- steps --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from collections import defaultdict
@@ -61,7 +62,10 @@ def _markup(reply: Reply, payloads: PayloadStore) -> InlineKeyboardMarkup | None
         return None
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(b.title[:64], callback_data=payloads.encode(b.payload)) for b in row]
+            [
+                InlineKeyboardButton(b.title[:64], callback_data=payloads.encode(b.payload))
+                for b in row
+            ]
             for row in keyboard_rows(reply.buttons)
         ]
     )
@@ -89,7 +93,9 @@ async def send_replies(
             try:
                 await bot.send_document(
                     chat_id,
-                    InputFile(io.BytesIO(reply.document), filename=reply.document_name or "rebond.json"),
+                    InputFile(
+                        io.BytesIO(reply.document), filename=reply.document_name or "rebond.json"
+                    ),
                 )
             except TelegramError:
                 log.warning("could not send a document", exc_info=True)
@@ -102,8 +108,12 @@ def _speaker(update: Update) -> Speaker | None:
     return Speaker(telegram_user_id=user.id, first_name=user.first_name)
 
 
-def build_application(settings: Settings, *, request: BaseRequest | None = None,
-                      get_updates_request: BaseRequest | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application:  # type: ignore[type-arg]
     """Build the real application; tests pass a request or point the base URL at an emulator."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram front-end")
@@ -222,13 +232,12 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     log.error("unhandled error while processing an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        try:
+        with contextlib.suppress(TelegramError):
             await context.bot.send_message(
                 update.effective_chat.id,
-                "Oups, un souci de mon côté. Votre message n'a pas pu être traité : pouvez-vous le renvoyer ?",
+                "Oups, un souci de mon côté. Votre message n'a pas pu être traité : "
+                "pouvez-vous le renvoyer ?",
             )
-        except TelegramError:
-            pass
 
 
 def run_telegram(settings: Settings) -> None:

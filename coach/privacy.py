@@ -13,7 +13,7 @@ from sqlalchemy import Engine, delete, inspect, select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from coach.db import make_engine
-from coach.models import Rejection, Reminder, User
+from coach.models import Rejection, Reminder
 from coach.users import find_user, sender_id_for
 
 # Export key → (model, fields left out of the export). Keys without a table yet stay as

@@ -207,8 +207,23 @@ for _key, _value in _SMS_SOURCE.items():
 
 # "ts" is "tous" in SMS, except after these words where it means "tentative de suicide".
 _TS_CONTEXT: Final = frozenset(
-    {"une", "des", "ma", "mes", "sa", "deux", "trois", "plusieurs", "premiere", "derniere",
-     "fait", "faite", "1", "2", "3"}
+    {
+        "une",
+        "des",
+        "ma",
+        "mes",
+        "sa",
+        "deux",
+        "trois",
+        "plusieurs",
+        "premiere",
+        "derniere",
+        "fait",
+        "faite",
+        "1",
+        "2",
+        "3",
+    }
 )
 
 
@@ -361,6 +376,14 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"\ben ?finir\b[a-z ]{0,60}?\bavec (?:la|ma|cette) (?:vie|existence)\b(?! (?:pro"
     r"|profesionnelle|active|de chomeur|de chomeuse)\b)",
     r"\ben terminer avec (?:la|ma|cette) (?:vie|existence)\b",
+    # putting an end to one's days
+    r"\b(?:fin|terme) (?:a|de|aux) (?:mes|ma|ses|sa|tes|ta) (?:jours|vie|existence"
+    r"|souffrances?)\b",
+    r"\b(?:fin|terme) a (?:la|cette) (?:vie|existence)\b(?! (?:profesionnelle|pro|active"
+    r"|de chomeur|de chomeuse|de chomage|etudiante|de bureau|commune|de couple)\b)",
+    r"\b(?:mettre|mets|met|mettrai|mettrais) (?:fin|un terme) a tout\b(?: ca\b| cela\b)?"
+    r"(?! (?:le|la|les|ce|cet|cette|ces|mon|ma|mes|processus)\b)",
+    r"\babreger (?:mes|ma) (?:jours|vie|souffrances?)\b",
     # killing oneself
     r"\bje me tue(?:r|rai|rais|)\b",
     r"(?<!\bva )(?<!\bvas )(?<!\bvont )(?<!\bpeut )(?<!\bpeuvent )(?<!\bpourrait )"
@@ -389,6 +412,8 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"\bla mort (?:serait|est|me semble|reste) (?:une |la |ma )?(?:delivrance|solution"
     r"|soulagement|seule issue|liberation|seule option)\b",
     rf"\b(?:mieux|plutot) morte?s?\b(?! {_IDIOM_DE})",
+    r"\bdispar(?:ai|e|a)i?t?re (?:pour toujours|a jamais|pour de bon|definitivement"
+    r"|de ce monde|de la surface de la terre|de la terre|pour l eternite)\b",
     r"\b(?:dormir|me endormir|sommeil) (?:pour toujours|a jamais|pour l eternite|eternel)\b",
     r"\b(?:plus|jamais) (?:jamais )?me reveiller\b(?! (?:a temps|a le heure|tot|en retard"
     r"|avant)\b)",

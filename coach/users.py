@@ -57,8 +57,13 @@ def give_consent(
     return user
 
 
-def record_crisis(session: Session, telegram_user_id: int, *, now: dt.datetime | None = None) -> bool:
-    """Remember that the safety answer was given; returns False for unknown users (nothing stored)."""
+def record_crisis(
+    session: Session, telegram_user_id: int, *, now: dt.datetime | None = None
+) -> bool:
+    """Remember that the safety answer was given.
+
+    Returns False for people who have not consented: nothing is stored about them.
+    """
     user = find_user(session, telegram_user_id)
     if user is None:
         return False

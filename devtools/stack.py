@@ -80,7 +80,9 @@ class Stack:
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
 
-def _wait_ready(check: Any, what: str, process: subprocess.Popen[bytes], timeout: float, log: Path) -> None:
+def _wait_ready(
+    check: Any, what: str, process: subprocess.Popen[bytes], timeout: float, log: Path
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -131,10 +133,17 @@ def running_stack(
     auth_token = auth_token or secrets.token_urlsafe(24)
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints = write_endpoints(
-        log_dir.parent / f"endpoints-{rasa_port}.yml", action_port=action_port, tracker_url=tracker_url
+        log_dir.parent / f"endpoints-{rasa_port}.yml",
+        action_port=action_port,
+        tracker_url=tracker_url,
     )
-    env = {**os.environ, **(extra_env or {}), "DATABASE_URL": database_url,
-           "TRACKER_DATABASE_URL": tracker_url, "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        **(extra_env or {}),
+        "DATABASE_URL": database_url,
+        "TRACKER_DATABASE_URL": tracker_url,
+        "PYTHONUNBUFFERED": "1",
+    }
     stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", auth_token)
     action_log = log_dir / "actions.log"
     rasa_log = log_dir / "rasa.log"
@@ -143,23 +152,56 @@ def running_stack(
         with action_log.open("ab") as out:
             actions = subprocess.Popen(
                 [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         stack.processes.append(actions)
         with rasa_log.open("ab") as out:
             rasa = subprocess.Popen(
-                [str(RASA), "run", "--model", str(model), "--endpoints", str(endpoints),
-                 "--credentials", str(ROOT / "credentials.yml"), "--enable-api",
-                 "--auth-token", auth_token, "--interface", "127.0.0.1", "--port", str(rasa_port)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    str(RASA),
+                    "run",
+                    "--model",
+                    str(model),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(ROOT / "credentials.yml"),
+                    "--enable-api",
+                    "--auth-token",
+                    auth_token,
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         stack.processes.append(rasa)
-        _wait_ready(lambda: httpx.get(f"{stack.action_url}/health", timeout=2).status_code == 200,
-                    "action server", actions, timeout, action_log)
         _wait_ready(
-            lambda: bool(httpx.get(f"{stack.rasa_url}/status", params={"token": auth_token},
-                                   timeout=2).json().get("model_id")),
-            "Rasa server", rasa, timeout, rasa_log,
+            lambda: httpx.get(f"{stack.action_url}/health", timeout=2).status_code == 200,
+            "action server",
+            actions,
+            timeout,
+            action_log,
+        )
+        _wait_ready(
+            lambda: bool(
+                httpx.get(f"{stack.rasa_url}/status", params={"token": auth_token}, timeout=2)
+                .json()
+                .get("model_id")
+            ),
+            "Rasa server",
+            rasa,
+            timeout,
+            rasa_log,
         )
         yield stack
     finally:

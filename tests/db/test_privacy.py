@@ -15,12 +15,26 @@ NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
 
 
 def _user_with_data(session: Session, telegram_user_id: int = 4242) -> User:
-    user = give_consent(session, telegram_user_id, first_name="Camille", timezone="Europe/Paris",
-                        now=NOW)
-    session.add(Rejection(user_id=user.id, company="Decathlon", position="Data analyst",
-                          rejection_date=dt.date(2026, 11, 23), stage="entretien"))
-    session.add(Reminder(user_id=user.id, kind="custom", due_at=NOW + dt.timedelta(days=1),
-                         payload={"intent": "remind"}))
+    user = give_consent(
+        session, telegram_user_id, first_name="Camille", timezone="Europe/Paris", now=NOW
+    )
+    session.add(
+        Rejection(
+            user_id=user.id,
+            company="Decathlon",
+            position="Data analyst",
+            rejection_date=dt.date(2026, 11, 23),
+            stage="entretien",
+        )
+    )
+    session.add(
+        Reminder(
+            user_id=user.id,
+            kind="custom",
+            due_at=NOW + dt.timedelta(days=1),
+            payload={"intent": "remind"},
+        )
+    )
     session.flush()
     return user
 

@@ -43,8 +43,9 @@ def stack(databases: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) 
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: `make model` must run before the e2e tests")
     app_url, tracker_url = databases
-    with running_stack(database_url=app_url, tracker_url=tracker_url,
-                       log_dir=tmp_path_factory.mktemp("logs")) as running:
+    with running_stack(
+        database_url=app_url, tracker_url=tracker_url, log_dir=tmp_path_factory.mktemp("logs")
+    ) as running:
         yield running
 
 
@@ -78,7 +79,12 @@ def cli(command: str, databases: tuple[str, str]) -> dict:  # type: ignore[type-
     env = {**os.environ, "DATABASE_URL": app_url, "TRACKER_DATABASE_URL": tracker_url}
     result = subprocess.run(
         [sys.executable, "-m", "coach", command, "--telegram-user-id", str(CHAT)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True, timeout=60,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
@@ -155,4 +161,3 @@ async def test_unknown_command_gets_a_clear_answer(telegram: Emulator) -> None:
     await emu.send_command(CHAT + 1, "/inconnue")
     [unknown] = await emu.wait_for_bot_messages(CHAT + 1)
     assert "/aide" in (unknown["text"] or "")
-

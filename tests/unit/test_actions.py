@@ -14,12 +14,18 @@ from actions.safety import ActionCrisisSupport
 from coach.models import User
 
 
-def tracker(sender: str = "4242", intent: str = "start", metadata: dict[str, Any] | None = None) -> Tracker:
+def tracker(
+    sender: str = "4242", intent: str = "start", metadata: dict[str, Any] | None = None
+) -> Tracker:
     return Tracker(
         sender_id=sender,
         slots={},
-        latest_message={"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": f"/{intent}",
-                        "metadata": metadata or {}},
+        latest_message={
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": [],
+            "text": f"/{intent}",
+            "metadata": metadata or {},
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -64,7 +70,9 @@ async def test_reprompt_explains_that_nothing_was_read(action_db: str) -> None:
 
 
 async def test_consent_creates_the_user_then_start_welcomes_back(action_db: str) -> None:
-    _, messages = await run(ActionGiveConsent(), tracker(intent="consent_accept", metadata={"first_name": "Camille"}))
+    _, messages = await run(
+        ActionGiveConsent(), tracker(intent="consent_accept", metadata={"first_name": "Camille"})
+    )
     assert "Merci" in messages[0]["text"] and "Europe/Paris" in messages[0]["text"]
     assert messages[0]["buttons"]
     assert users(action_db) == [(4242, "Camille")]
@@ -89,7 +97,9 @@ async def test_crisis_support_answers_with_resources_and_records_the_pause(actio
     engine.dispose()
 
 
-async def test_crisis_support_answers_even_when_the_database_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_crisis_support_answers_even_when_the_database_is_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from actions import common
 
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")

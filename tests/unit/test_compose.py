@@ -410,7 +410,9 @@ def check_published_ports(stack: Stack) -> Problems:
         problems.append(f"bot publishes {bot_ports[0]!r}, not container port 8443")
     # The host side is configurable, the container side is fixed.
     raw_bot = yaml.safe_load(stack.compose_text).get("services", {}).get("bot", {})
-    configured = interpolate(raw_bot.get("ports") or [], {**DUMMY_ENV, "TELEGRAM_WEBHOOK_PORT": "443"})
+    configured = interpolate(
+        raw_bot.get("ports") or [], {**DUMMY_ENV, "TELEGRAM_WEBHOOK_PORT": "443"}
+    )
     if configured and str(configured[0]).split("/")[0].rsplit(":", 2)[-2:] != ["443", "8443"]:
         problems.append(f"bot host port must follow TELEGRAM_WEBHOOK_PORT: {configured}")
     # The bot must listen where the port is published.
@@ -590,7 +592,9 @@ def check_data_services(stack: Stack) -> Problems:
     if "pg_isready" not in " ".join(tokens((postgres.get("healthcheck") or {}).get("test"))):
         problems.append("postgres healthcheck must use pg_isready")
     declared = set(compose.get("volumes") or {})
-    data = [source for source, target in named_volumes(postgres) if target == "/var/lib/postgresql/data"]
+    data = [
+        source for source, target in named_volumes(postgres) if target == "/var/lib/postgresql/data"
+    ]
     if not data or data[0] not in declared:
         problems.append("postgres data must live in a declared named volume")
     init = [s for s, t, _ in bind_mounts(postgres) if t == "/docker-entrypoint-initdb.d"]
@@ -629,7 +633,9 @@ def check_dockerfile(stack: Stack) -> Problems:
         for instruction, args in instructions
         if instruction == "FROM"
     ]
-    if not bases or not re.fullmatch(r"python:3\.12(\.\d+)?(-slim\S*)?(@sha256:[0-9a-f]+)?", bases[-1]):
+    if not bases or not re.fullmatch(
+        r"python:3\.12(\.\d+)?(-slim\S*)?(@sha256:[0-9a-f]+)?", bases[-1]
+    ):
         problems.append(f"the final stage must be based on python:3.12(-slim), is {bases[-1:]} ")
     users = [args for instruction, args in final_stage(instructions) if instruction == "USER"]
     if not users:
@@ -657,8 +663,15 @@ def check_dockerignore(stack: Stack) -> Problems:
         for path in paths:
             if dockerignore_excludes(text, path):
                 problems.append(f".dockerignore drops {path}, which the Dockerfile copies")
-    for private in (".env", ".git/HEAD", ".venv/bin/python", ".venv-rasa/bin/python",
-                    "models/model.tar.gz", "var/coach.db", "coach/__pycache__/x.pyc"):
+    for private in (
+        ".env",
+        ".git/HEAD",
+        ".venv/bin/python",
+        ".venv-rasa/bin/python",
+        "models/model.tar.gz",
+        "var/coach.db",
+        "coach/__pycache__/x.pyc",
+    ):
         if not dockerignore_excludes(text, private):
             problems.append(f".dockerignore lets {private} into the build context")
     return problems
@@ -916,7 +929,9 @@ BREAKAGES: dict[str, tuple[Callable[[Stack], None], Callable[[Stack], Problems]]
     ),
     "action-server-other-dockerfile": (
         _edit_compose(
-            _set_item((*S, "action-server", "build"), {"context": ".", "dockerfile": "Dockerfile.x"})
+            _set_item(
+                (*S, "action-server", "build"), {"context": ".", "dockerfile": "Dockerfile.x"}
+            )
         ),
         check_built_from_our_dockerfile,
     ),
@@ -936,7 +951,10 @@ BREAKAGES: dict[str, tuple[Callable[[Stack], None], Callable[[Stack], Problems]]
         ),
         check_required_secrets,
     ),
-    "tracker-db-is-app-db": (_set_endpoint("tracker_store", "db", "rebond"), check_tracker_database),
+    "tracker-db-is-app-db": (
+        _set_endpoint("tracker_store", "db", "rebond"),
+        check_tracker_database,
+    ),
     "tracker-store-sqlite": (
         _set_endpoint("tracker_store", "dialect", "sqlite"),
         check_tracker_database,
@@ -950,7 +968,9 @@ BREAKAGES: dict[str, tuple[Callable[[Stack], None], Callable[[Stack], Problems]]
         check_tracker_database,
     ),
     "app-db-psycopg2": (
-        _replace_text("compose_text", "postgresql+psycopg://${POSTGRES_USER", "postgresql://${POSTGRES_USER"),
+        _replace_text(
+            "compose_text", "postgresql+psycopg://${POSTGRES_USER", "postgresql://${POSTGRES_USER"
+        ),
         check_tracker_database,
     ),
     "tracker-db-never-created": (
@@ -974,7 +994,9 @@ BREAKAGES: dict[str, tuple[Callable[[Stack], None], Callable[[Stack], Problems]]
         check_data_services,
     ),
     "postgres-anonymous-data": (
-        _replace_text("compose_text", "postgres-data:/var/lib/postgresql/data", "/var/lib/postgresql/data"),
+        _replace_text(
+            "compose_text", "postgres-data:/var/lib/postgresql/data", "/var/lib/postgresql/data"
+        ),
         check_data_services,
     ),
     "redis-other-version": (

@@ -104,19 +104,26 @@ async def test_typed_text_never_reaches_rasa_before_consent(make_relay) -> None:
 async def test_consent_buttons_reach_rasa_before_consent(make_relay) -> None:  # type: ignore[no-untyped-def]
     rasa = FakeRasa()
     await make_relay(rasa).handle_payload(CAMILLE, "/consent_accept")
-    assert rasa.requests == [{"sender": "4242", "message": "/consent_accept",
-                              "metadata": {"first_name": "Camille"}}]
+    assert rasa.requests == [
+        {"sender": "4242", "message": "/consent_accept", "metadata": {"first_name": "Camille"}}
+    ]
 
 
-async def test_after_consent_text_is_relayed_under_the_speakers_own_id(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_after_consent_text_is_relayed_under_the_speakers_own_id(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
     consent(session_factory)
-    rasa = FakeRasa(answer=[{"text": "Bonjour !", "buttons": [{"title": "Aide", "payload": "/help"}]}])
+    rasa = FakeRasa(
+        answer=[{"text": "Bonjour !", "buttons": [{"title": "Aide", "payload": "/help"}]}]
+    )
     [reply] = await make_relay(rasa).handle_text(CAMILLE, "  salut  ")
     assert rasa.requests[0]["sender"] == "4242" and rasa.requests[0]["message"] == "salut"
     assert reply.text == "Bonjour !" and reply.buttons[0].payload == "/help"
 
 
-async def test_commands_map_to_intents_and_unknown_ones_are_explained(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_commands_map_to_intents_and_unknown_ones_are_explained(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
     consent(session_factory)
     rasa = FakeRasa()
     relay = make_relay(rasa)
@@ -155,8 +162,9 @@ async def test_export_directive_sends_summary_and_json(make_relay, session_facto
         user = find_user(session, 4242)
         assert user is not None
         session.add(Rejection(user_id=user.id, company="Capgemini", position="Data analyst"))
-    summary, document = await make_relay(FakeRasa(answer=[{"custom": {"rebond": "export"}}])).handle_command(
-        CAMILLE, "/export")
+    summary, document = await make_relay(
+        FakeRasa(answer=[{"custom": {"rebond": "export"}}])
+    ).handle_command(CAMILLE, "/export")
     assert "refus notés : 1" in (summary.text or "")
     assert document.document is not None
     data = json.loads(document.document)
@@ -164,10 +172,13 @@ async def test_export_directive_sends_summary_and_json(make_relay, session_facto
     assert data["rejections"][0]["company"] == "Capgemini"
 
 
-async def test_erase_directive_removes_data_and_tracker(make_relay, session_factory, tracker_url) -> None:  # type: ignore[no-untyped-def]
+async def test_erase_directive_removes_data_and_tracker(
+    make_relay, session_factory, tracker_url
+) -> None:  # type: ignore[no-untyped-def]
     consent(session_factory)
     [reply] = await make_relay(FakeRasa(answer=[{"custom": {"rebond": "erase"}}])).handle_payload(
-        CAMILLE, "/confirm_delete")
+        CAMILLE, "/confirm_delete"
+    )
     assert "effacées" in (reply.text or "")
     with session_factory() as session:
         assert find_user(session, 4242) is None

@@ -14,22 +14,34 @@ from bot.rendering import (
 
 def test_text_buttons_image_and_directive_are_parsed() -> None:
     raw = [
-        {"recipient_id": "1", "text": "Bonjour !", "buttons": [
-            {"title": "J'accepte", "payload": "/consent_accept"},
-            {"title": "Non merci", "payload": "/consent_decline"},
-        ]},
+        {
+            "recipient_id": "1",
+            "text": "Bonjour !",
+            "buttons": [
+                {"title": "J'accepte", "payload": "/consent_accept"},
+                {"title": "Non merci", "payload": "/consent_decline"},
+            ],
+        },
         {"recipient_id": "1", "image": "https://example.org/chart.png"},
         {"recipient_id": "1", "custom": {"rebond": "export"}},
     ]
     text, image, directive = parse_rasa_messages(raw)
     assert text.text == "Bonjour !"
-    assert text.buttons == (Button("J'accepte", "/consent_accept"), Button("Non merci", "/consent_decline"))
+    assert text.buttons == (
+        Button("J'accepte", "/consent_accept"),
+        Button("Non merci", "/consent_decline"),
+    )
     assert image.image == "https://example.org/chart.png" and image.text is None
     assert directive.directive == "export"
 
 
 def test_junk_and_empty_messages_are_dropped() -> None:
-    raw = [{"text": "   "}, "not a dict", {"buttons": [{"title": "sans payload"}]}, {"custom": {"x": 1}}]
+    raw = [
+        {"text": "   "},
+        "not a dict",
+        {"buttons": [{"title": "sans payload"}]},
+        {"custom": {"x": 1}},
+    ]
     assert parse_rasa_messages(raw) == []  # type: ignore[arg-type]
 
 
@@ -47,7 +59,9 @@ def test_long_text_is_split_on_boundaries_without_loss() -> None:
     text = "\n\n".join(f"Paragraphe {i} " + "mot " * 150 for i in range(20))
     chunks = split_text(text, limit=1000)
     assert all(len(chunk) <= 1000 for chunk in chunks)
-    assert "".join(chunks).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+    assert "".join(chunks).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace(
+        "\n", ""
+    )
 
 
 def test_unbroken_text_is_cut_hard() -> None:
@@ -56,9 +70,17 @@ def test_unbroken_text_is_cut_hard() -> None:
 
 
 def test_keyboard_rows_pair_short_titles_and_isolate_long_ones() -> None:
-    buttons = (Button("Oui", "/a"), Button("Non", "/b"), Button("Une option au titre très long", "/c"),
-               Button("Aide", "/d"))
-    assert [[b.payload for b in row] for row in keyboard_rows(buttons)] == [["/a", "/b"], ["/c"], ["/d"]]
+    buttons = (
+        Button("Oui", "/a"),
+        Button("Non", "/b"),
+        Button("Une option au titre très long", "/c"),
+        Button("Aide", "/d"),
+    )
+    assert [[b.payload for b in row] for row in keyboard_rows(buttons)] == [
+        ["/a", "/b"],
+        ["/c"],
+        ["/d"],
+    ]
 
 
 def test_payload_store_round_trip_and_limit() -> None:
@@ -76,6 +98,8 @@ def test_payload_store_round_trip_and_limit() -> None:
 
 
 def test_console_numbers_the_choices() -> None:
-    lines, buttons = console_lines(Reply(text="Choisissez :", buttons=(Button("Oui", "/a"), Button("Non", "/b"))))
+    lines, buttons = console_lines(
+        Reply(text="Choisissez :", buttons=(Button("Oui", "/a"), Button("Non", "/b")))
+    )
     assert lines == ["Choisissez :", "  1. Oui", "  2. Non"]
     assert [b.payload for b in buttons] == ["/a", "/b"]

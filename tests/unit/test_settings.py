@@ -8,22 +8,26 @@ from devtools.stack import tracker_store_config
 
 def test_defaults_are_local_sqlite_files() -> None:
     settings = Settings.from_env({})
-    assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("var/rebond.db")
+    assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith(
+        "var/rebond.db"
+    )
     assert settings.tracker_database_url.endswith("var/tracker.db")
     assert settings.coach_tz == "Europe/Paris"
     assert settings.telegram_bot_token is None
 
 
 def test_environment_overrides() -> None:
-    settings = Settings.from_env({
-        "TELEGRAM_BOT_TOKEN": "123:abc",
-        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9000",
-        "DATABASE_URL": "postgresql+psycopg://u@h/db",
-        "RASA_URL": "http://rasa:5005/",
-        "COACH_TZ": "America/Montreal",
-        "COACH_HOLIDAYS_SUBDIV": "57",
-        "TELEGRAM_WEBHOOK_PORT": "9443",
-    })
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": "123:abc",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9000",
+            "DATABASE_URL": "postgresql+psycopg://u@h/db",
+            "RASA_URL": "http://rasa:5005/",
+            "COACH_TZ": "America/Montreal",
+            "COACH_HOLIDAYS_SUBDIV": "57",
+            "TELEGRAM_WEBHOOK_PORT": "9443",
+        }
+    )
     assert settings.telegram_bot_token == "123:abc"
     assert settings.database_url == "postgresql+psycopg://u@h/db"
     assert settings.rasa_url == "http://rasa:5005"
@@ -43,5 +47,12 @@ def test_tracker_store_config_sqlite_relative_and_postgres(tmp_path: Path) -> No
     sqlite = tracker_store_config("sqlite:///var/t.db", root=tmp_path)
     assert sqlite == {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "var" / "t.db")}
     pg = tracker_store_config("postgresql+psycopg://rasa:pw@db.local:5433/tracker")
-    assert pg == {"type": "SQL", "dialect": "postgresql", "url": "db.local", "port": 5433,
-                  "db": "tracker", "username": "rasa", "password": "pw"}
+    assert pg == {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": "db.local",
+        "port": 5433,
+        "db": "tracker",
+        "username": "rasa",
+        "password": "pw",
+    }
