@@ -36,7 +36,7 @@ COPY actions/ actions/
 COPY bot/ bot/
 RUN python -m compileall -q coach actions bot
 
-USER root
+USER 10001:10001
 
 # 5055: action server (internal network only). 8443: Telegram webhook (bot, webhook mode).
 EXPOSE 5055 8443

@@ -139,7 +139,8 @@ class Stack:
 
 @functools.lru_cache(maxsize=128)
 def _interpolated_compose(text: str) -> dict[str, Any]:
-    return interpolate(yaml.safe_load(text), DUMMY_ENV)
+    document: dict[str, Any] = interpolate(yaml.safe_load(text), DUMMY_ENV)
+    return document
 
 
 def load_stack(root: Path = ROOT) -> Stack:
@@ -705,7 +706,8 @@ def stack() -> Stack:
 
 @pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda check: check.__name__)
 def test_stack_property(stack: Stack, check: Callable[[Stack], Problems]) -> None:
-    assert check(stack) == []
+    problems = check(stack)
+    assert not problems, "\n".join(["", *problems])
 
 
 def test_interpolation_matches_compose_semantics() -> None:
@@ -748,7 +750,8 @@ def _edit_compose(edit: Callable[[dict[str, Any]], None]) -> Callable[[Stack], N
 
 
 def _svc(document: dict[str, Any], name: str) -> dict[str, Any]:
-    return document["services"][name]
+    service: dict[str, Any] = document["services"][name]
+    return service
 
 
 def _replace_text(attribute: str, old: str, new: str) -> Callable[[Stack], None]:
