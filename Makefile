@@ -18,7 +18,7 @@ POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup model migrate lint unit db e2e rasa-validate rasa-test nlu-eval clean
+.PHONY: run test setup model migrate lint unit db e2e rasa-validate rasa-test nlu-eval bench clean
 
 ## Environments ------------------------------------------------------------------------
 $(VENV)/.installed: requirements/app.txt requirements/dev.txt
@@ -90,6 +90,9 @@ e2e: $(MODEL) node_modules/.installed
 nlu-eval: $(RASA_VENV)/.installed
 	@$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --config config.yml --out var/results/cv
 	@$(PY) -m devtools.check_nlu var/results/cv
+
+bench: $(MODEL) $(VENV)/.installed
+	@$(PY) -m devtools.bench_chat
 
 clean:
 	rm -rf var/results models/*.tar.gz

@@ -21,7 +21,10 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Time,
     TypeDecorator,
+    false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -76,6 +79,23 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Last time the safety answer was given: coaching prompts pause for 24 h after it.
     crisis_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Reminder preferences (coach.reminders). Quiet hours are local wall-clock times; a
+    # window whose start equals its end means "no quiet hours".
+    quiet_start: Mapped[dt.time] = mapped_column(
+        Time(), default=dt.time(21, 0), server_default=text("'21:00:00'")
+    )
+    quiet_end: Mapped[dt.time] = mapped_column(
+        Time(), default=dt.time(8, 30), server_default=text("'08:30:00'")
+    )
+    reminders_paused: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    muted_kinds: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    # Weekly reflection check-in, opt-in: weekday 0 = Monday, hour local. Both None = off.
+    reflection_weekday: Mapped[int | None] = mapped_column(Integer)
+    reflection_hour: Mapped[int | None] = mapped_column(Integer)
 
     rejections: Mapped[list[Rejection]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -112,7 +132,12 @@ class Rejection(Base):
 
 
 class Reminder(Base):
-    """A message to send later. Durable: the dispatcher reads these rows, never memory."""
+    """A message to send later. Durable: the dispatcher reads these rows, never memory.
+
+    Life cycle (coach.reminders has the rules, bot.dispatcher the delivery):
+    ``pending`` → ``claimed`` (a dispatcher holds it, lease) → ``sending`` (committed just
+    before the Telegram call) → ``sent``; or ``cancelled`` / ``expired`` / ``failed``.
+    """
 
     __tablename__ = "reminders"
     __table_args__ = (Index("ix_reminders_status_due_at", "status", "due_at"),)
@@ -126,5 +151,15 @@ class Reminder(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Not before this instant (retry backoff, quiet hours or safety pause met at dispatch).
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Which dispatcher holds the row and since when (lease for "claimed" and "sending").
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Why the last attempt failed or the row was closed: an error class name or a short
+    # code ("stale", "muted", "unknown_delivery"), never message text.
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    # The user's answer with the buttons: "done", "snoozed" or "muted".
+    response: Mapped[str | None] = mapped_column(String(16))
 
     user: Mapped[User] = relationship(back_populates="reminders")

@@ -125,6 +125,31 @@ POSITIVES: list[str] = [
     "J'en peux plus. Je veux plus me réveiller demain.",
     "tkt pas pour moi, jme fais du mal mais ça va",
     "Enfiiiin bref, j'ai envie de mourriiiir",
+    # more ways of saying it
+    "je vais tout arrêter, même de respirer",
+    "ça ne sert à rien de vivre",
+    "a quoi ca sert de vivre",
+    "je veux qu'on me laisse mourir",
+    "je ne supporte plus la vie",
+    "je mérite pas de vivre",
+    "autant mourir",
+    "vaut mieux que je disparaisse",
+    "j'ai avalé une boîte de doliprane",
+    "j'ai pris trop de cachets",
+    "je me suis coupé les bras hier soir",
+    "encore un refus et je me fais sauter le caisson",
+    "je me frappe quand je reçois un refus",
+    "je vais me jeter dans la Seine",
+    "je vais sauter dans le vide",
+    "je crois que je vais faire une bêtise",
+    "la seule solution c'est de mourir",
+    "tout serait plus simple si je n'étais plus là",
+    "je ne manquerais à personne",
+    # odd characters: full-width letters, zero-width space, decomposed accents, control chars
+    "ＪＥ ＶＥＵＸ ＭＯＵＲＩＲ",
+    "je\u200bveux mourir",
+    "je veux dispare\u0300tre",
+    "je\x00veux\x00en\x00finir",
 ]
 
 # None of these must fire: job-search messages, ordinary sadness, task-ending phrases,
@@ -201,6 +226,23 @@ NEGATIVES: list[str] = [
     "ma vie professionnelle n'a plus de sens",
     "c'est la mort dans l'âme que j'accepte ce poste",
     "je voudrais demander un retour au recruteur",
+    "je me coupe du monde quelques jours",
+    "je me suis coupé le doigt en cuisinant",
+    "je me frappe le front quand je repense à ma réponse",
+    "je vais disparaître des radars quelques jours",
+    "je vais sauter dans le vide et créer ma boîte",
+    "je vais me jeter dans ce projet à fond",
+    "je vais sauter de poste en poste",
+    "j'ai acheté une boîte de doliprane",
+    "j'ai une overdose de refus",
+    "j'ai trop envie de vivre ma vie",
+    "je veux de plus en plus vivre ma vie à fond",
+    "je dois arrêter de vivre dans le passé",
+    "je veux partir pour de bon de cette boîte",
+    "je ne veux plus être là quand il arrive",
+    "mon père est mort l'an dernier",
+    "la mort de mon père m'a changé",
+    "j'ai écrit un mail d'adieu à mes collègues",
     "On m'a dit que mon profil était trop junior",
     "",
     "   ",
@@ -262,9 +304,22 @@ def test_pause_is_a_day() -> None:
     assert timedelta(hours=24) == CRISIS_PAUSE
 
 
-def test_the_reply_itself_does_not_fire() -> None:
-    # The bot's own words must not re-trigger the detector if they are echoed back.
+def test_mentioning_the_helpline_number_does_not_fire() -> None:
     assert not detect_crisis("Merci pour le numéro, je vais appeler le 3114.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Documented choices in coach/safety.py: when in doubt, catch.
+        "je me tue au travail",
+        "je me tue à la tâche pour ce dossier",
+        "je ne pense pas au suicide",
+        "l'équipe serait mieux sans moi",
+    ],
+)
+def test_ambiguous_phrasings_are_caught_on_purpose(text: str) -> None:
+    assert detect_crisis(text)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])

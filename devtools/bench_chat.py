@@ -1,0 +1,128 @@
+"""Latency and throughput of the conversation path (``make bench``).
+
+Starts the real action server and Rasa server on loopback (fresh SQLite databases under a
+temporary folder), then measures, on the same model and messages:
+
+- Rasa's model load time (process start → /status reports the model);
+- a direct REST call to Rasa (the baseline);
+- the relay path the bot and the local chat use (consent check in the database, crisis
+  detector, Rasa, actions, rendering);
+- sustained throughput with many users talking at once through the relay;
+- resident memory of the action server and of this process (which hosts the relay as the
+  bot does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.rasa_client import RasaClient
+from bot.relay import Relay, Speaker
+from coach.db import make_engine, make_session_factory, transaction, upgrade
+from coach.users import give_consent
+from devtools.stack import running_stack
+
+MESSAGES = [
+    "bonjour",
+    "merci beaucoup",
+    "j'ai reçu un refus de Decathlon hier",
+    "quand est-ce que je peux leur écrire pour avoir un retour ?",
+    "à qui je dois demander un retour",
+    "je suis vraiment déçue",
+    "tu es un robot ?",
+    "comment préparer mon entretien",
+    "quelle météo demain",
+    "aide",
+]
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def describe(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return f"median {statistics.median(ordered):6.1f} ms   p95 {p95:6.1f} ms   (n={len(ordered)})"
+
+
+async def measure(rasa_url: str, token: str, database_url: str, tracker_url: str,
+                  rounds: int, users: int) -> dict[str, float]:
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    for uid in range(1, users + 2):
+        with transaction(factory) as session:
+            give_consent(session, 900_000 + uid, first_name="Bench", timezone="Europe/Paris")
+    async with httpx.AsyncClient(timeout=60) as http:
+        relay = Relay(rasa=RasaClient(rasa_url, auth_token=token, http=http),
+                      session_factory=factory, tracker_url=tracker_url)
+        direct: list[float] = []
+        relayed: list[float] = []
+        sender = 900_001
+        for _ in range(2):  # warm-up
+            await relay.handle_text(Speaker(sender), "bonjour")
+        for index in range(rounds):
+            text = MESSAGES[index % len(MESSAGES)]
+            start = time.perf_counter()
+            response = await http.post(f"{rasa_url}/webhooks/rest/webhook",
+                                       json={"sender": str(sender), "message": text})
+            response.raise_for_status()
+            direct.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            replies = await relay.handle_text(Speaker(sender), text)
+            relayed.append((time.perf_counter() - start) * 1000)
+            assert replies, "the relay returned nothing"
+        print(f"direct Rasa REST call : {describe(direct)}")
+        print(f"relay (bot path)      : {describe(relayed)}")
+        overhead = statistics.median(relayed) - statistics.median(direct)
+        print(f"added by the bot path : {overhead:+.1f} ms (median)")
+
+        async def user(uid: int, count: int) -> None:
+            for index in range(count):
+                await relay.handle_text(Speaker(uid), MESSAGES[(uid + index) % len(MESSAGES)])
+
+        per_user = max(1, rounds // 10)
+        start = time.perf_counter()
+        await asyncio.gather(*(user(900_001 + u, per_user) for u in range(users)))
+        elapsed = time.perf_counter() - start
+        rate = users * per_user / elapsed
+        print(f"throughput            : {rate:.1f} messages/s ({users} users × {per_user} messages)")
+    engine.dispose()
+    return {"overhead_ms": overhead, "rate": rate}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--users", type=int, default=40)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="rebond-bench-") as folder:
+        database_url = f"sqlite:///{folder}/rebond.db"
+        tracker_url = f"sqlite:///{folder}/tracker.db"
+        upgrade(database_url)
+        start = time.perf_counter()
+        with running_stack(database_url=database_url, tracker_url=tracker_url,
+                           log_dir=Path(folder) / "log") as stack:
+            print(f"stack ready (Rasa model loaded) in {time.perf_counter() - start:.1f} s")
+            asyncio.run(measure(stack.rasa_url, stack.auth_token, database_url, tracker_url,
+                                args.rounds, args.users))
+            actions_pid, rasa_pid = (p.pid for p in stack.processes)
+            print(
+                f"memory (RSS)          : action server {rss_mb(actions_pid):.0f} MB, "
+                f"relay process {rss_mb():.0f} MB, Rasa {rss_mb(rasa_pid):.0f} MB"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
