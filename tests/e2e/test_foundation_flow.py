@@ -62,7 +62,10 @@ async def telegram(stack: Stack, databases: tuple[str, str]) -> AsyncIterator[Em
             rasa_auth_token=stack.auth_token,
         )
         app = build_application(settings)
+        # The same sequence as Application.run_polling(), which owns the event loop there.
         await app.initialize()
+        assert app.post_init is not None and app.post_shutdown is not None
+        await app.post_init(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -72,6 +75,7 @@ async def telegram(stack: Stack, databases: tuple[str, str]) -> AsyncIterator[Em
             await app.updater.stop()
             await app.stop()
             await app.shutdown()
+            await app.post_shutdown(app)
 
 
 def cli(command: str, databases: tuple[str, str]) -> dict:  # type: ignore[type-arg]
