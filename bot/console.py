@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -44,11 +45,9 @@ class ConsoleChat:
             if buttons:
                 # Numbering restarts with each keyboard, as on a phone screen.
                 choices = buttons
-            for line in lines:
-                print(
-                    f"rebond › {line}" if line and not line.startswith("  ") else line,
-                    file=self._out,
-                )
+            for number, line in enumerate(lines):
+                prefix = "rebond › " if number == 0 else " " * len("rebond › ")
+                print(line if line.startswith("  ") else prefix + line, file=self._out)
         if choices or replies:
             self._choices = choices
         self._out.flush()
@@ -75,17 +74,35 @@ async def run_console(settings: Settings) -> None:
         chat = ConsoleChat(relay, Speaker(settings.local_user_id, settings.local_first_name))
         print("Rebond — chat local. Tapez /aide pour l'aide, Ctrl-C ou Ctrl-D pour quitter.\n")
         chat.show(await relay.handle_command(chat.speaker, "/start"))
-        loop = asyncio.get_running_loop()
-        while True:
-            line = await loop.run_in_executor(None, _read_line)
-            if line is None:
-                break
+        shown = threading.Event()
+        shown.set()
+        lines = _stdin_lines(asyncio.get_running_loop(), shown)
+        while (line := await lines.get()) is not None:
             chat.show(await chat.answer(line))
+            shown.set()
     engine.dispose()
 
 
-def _read_line() -> str | None:
-    try:
-        return input(PROMPT)
-    except EOFError:
-        return None
+def _stdin_lines(
+    loop: asyncio.AbstractEventLoop, shown: threading.Event
+) -> asyncio.Queue[str | None]:
+    """Read the terminal in a daemon thread, so Ctrl-C never waits for a pending input().
+
+    The prompt comes back only once the previous answer is on screen (``shown``).
+    """
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            shown.wait()
+            shown.clear()
+            try:
+                line: str | None = input(PROMPT)
+            except (EOFError, KeyboardInterrupt):
+                line = None
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if line is None:
+                return
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return queue
