@@ -10,10 +10,12 @@ from typing import TextIO
 
 import httpx
 
+from bot.dispatcher import ReminderDispatcher, reminder_buttons, reminder_text
 from bot.rasa_client import RasaClient
 from bot.relay import Relay, Speaker
 from bot.rendering import Button, Reply, console_lines
 from coach.db import make_engine, make_session_factory
+from coach.reminders import ReminderSnapshot
 from coach.settings import VAR_DIR, Settings
 
 PROMPT = "vous › "
@@ -66,12 +68,26 @@ class ConsoleChat:
 async def run_console(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=3.0)) as http:
+        sessions = make_session_factory(engine)
         relay = Relay(
             rasa=RasaClient(settings.rasa_url, auth_token=settings.rasa_auth_token, http=http),
-            session_factory=make_session_factory(engine),
+            session_factory=sessions,
             tracker_url=settings.tracker_database_url,
         )
         chat = ConsoleChat(relay, Speaker(settings.local_user_id, settings.local_first_name))
+
+        async def deliver(reminder: ReminderSnapshot) -> None:
+            # Reminders come due in the local chat too (it is the only "chat" there is).
+            if reminder.intent:
+                chat.show(await relay.trigger(chat.speaker, reminder.intent, reminder.entities))
+            else:
+                chat.show(
+                    [Reply(text=reminder_text(reminder), buttons=reminder_buttons(reminder.id))]
+                )
+
+        stop = asyncio.Event()
+        dispatcher = ReminderDispatcher(sessions, deliver, rate_per_second=settings.reminder_rate)
+        reminders = asyncio.create_task(dispatcher.run_forever(stop))
         print("Rebond — chat local. Tapez /aide pour l'aide, Ctrl-C ou Ctrl-D pour quitter.\n")
         chat.show(await relay.handle_command(chat.speaker, "/start"))
         shown = threading.Event()
@@ -80,6 +96,8 @@ async def run_console(settings: Settings) -> None:
         while (line := await lines.get()) is not None:
             chat.show(await chat.answer(line))
             shown.set()
+        stop.set()
+        await reminders
     engine.dispose()
 
 

@@ -18,16 +18,20 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.dispatcher import CALLBACK_PREFIX as REMINDER_PREFIX
+from bot.dispatcher import UNKNOWN_REMINDER, answer_reminder_button
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rendering import Reply, parse_rasa_messages
 from coach.db import transaction
 from coach.privacy import delete_tracker, delete_user, export_user
+from coach.reminders import cancel as cancel_reminder
 from coach.safety import CRISIS_REPLY, detect_crisis
-from coach.users import has_consented, record_crisis, sender_id_for
+from coach.users import find_user, has_consented, record_crisis, sender_id_for
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 10_000
+CANCEL_PREFIX = "rem:cancel:"
 
 # Slash command → Rasa payload. Rasa reads "/intent" as that intent, skipping NLU.
 COMMANDS: dict[str, str] = {
@@ -141,7 +145,29 @@ class Relay:
     async def handle_payload(self, speaker: Speaker, payload: str | None) -> list[Reply]:
         if not payload:
             return [Reply(text=EXPIRED_BUTTON)]
+        if payload.startswith(REMINDER_PREFIX):
+            # Reminder buttons act on our own rows directly: no dialogue turn is needed.
+            try:
+                text = await asyncio.to_thread(self._reminder_button, speaker, payload)
+            except SQLAlchemyError:
+                log.exception("reminder button failed")
+                return [Reply(text=DB_DOWN)]
+            return [Reply(text=text)]
         return await self._relay(speaker, payload, typed=False)
+
+    def _reminder_button(self, speaker: Speaker, payload: str) -> str:
+        uid = speaker.telegram_user_id
+        if payload.startswith(CANCEL_PREFIX):
+            try:
+                reminder_id = int(payload.removeprefix(CANCEL_PREFIX))
+            except ValueError:
+                return EXPIRED_BUTTON
+            with transaction(self._sessions) as session:
+                user = find_user(session, uid)
+                done = user is not None and cancel_reminder(session, user, reminder_id)
+            return "C'est annulé : ce rappel ne partira pas." if done else UNKNOWN_REMINDER
+        answer = answer_reminder_button(self._sessions, uid, payload, now=self._clock())
+        return answer or EXPIRED_BUTTON
 
     async def trigger(
         self, speaker: Speaker, intent: str, entities: dict[str, Any] | None = None

@@ -29,10 +29,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.dispatcher import ReminderDispatcher, text_deliver
 from bot.rasa_client import RasaClient
 from bot.relay import COMMAND_DESCRIPTIONS, Relay, Speaker
 from bot.rendering import PayloadStore, Reply, keyboard_rows, split_text
 from coach.db import make_engine, make_session_factory
+from coach.reminders import ReminderSnapshot
 from coach.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -150,13 +152,33 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     settings: Settings = app.bot_data["settings"]
     http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=3.0))
     engine = make_engine(settings.database_url)
-    app.bot_data["http"] = http
-    app.bot_data["engine"] = engine
-    app.bot_data["relay"] = Relay(
+    sessions = make_session_factory(engine)
+    relay = Relay(
         rasa=RasaClient(settings.rasa_url, auth_token=settings.rasa_auth_token, http=http),
-        session_factory=make_session_factory(engine),
+        session_factory=sessions,
         tracker_url=settings.tracker_database_url,
     )
+    app.bot_data["http"] = http
+    app.bot_data["engine"] = engine
+    app.bot_data["relay"] = relay
+
+    async def converse(reminder: ReminderSnapshot) -> None:
+        # A reminder that opens a conversation: Rasa answers as if the user had asked.
+        async with app.bot_data["locks"](reminder.chat_id):
+            replies = await relay.trigger(
+                Speaker(reminder.chat_id), reminder.intent or "", reminder.entities
+            )
+            await send_replies(app.bot, reminder.chat_id, replies, app.bot_data["payloads"])
+
+    if settings.reminders_enabled:
+        stop = asyncio.Event()
+        dispatcher = ReminderDispatcher(
+            sessions,
+            text_deliver(app.bot, converse=converse),
+            rate_per_second=settings.reminder_rate,
+        )
+        app.bot_data["dispatcher_stop"] = stop
+        app.bot_data["dispatcher_task"] = asyncio.create_task(dispatcher.run_forever(stop))
     try:
         await app.bot.set_my_commands(
             [BotCommand(name, text) for name, text in COMMAND_DESCRIPTIONS.items()]
@@ -166,6 +188,12 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    stop = app.bot_data.pop("dispatcher_stop", None)
+    task = app.bot_data.pop("dispatcher_task", None)
+    if stop is not None and task is not None:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, timeout=30)
     http = app.bot_data.pop("http", None)
     if http is not None:
         await http.aclose()
@@ -203,7 +231,9 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await query.answer()
     except TelegramError:
         log.debug("callback answer failed", exc_info=True)
-    payload = context.bot_data["payloads"].decode(query.data or "")
+    data = query.data or ""
+    # Reminder keyboards carry their own callback data ("rem:done:42"), not a Rasa payload.
+    payload = data if data.startswith("rem:") else context.bot_data["payloads"].decode(data)
     if payload and query.message is not None:
         # Remove the keyboard so a choice cannot be sent twice.
         try:

@@ -36,6 +36,8 @@ class Settings:
     holidays_subdiv: str | None = None
     local_user_id: int = 1
     local_first_name: str | None = None
+    reminders_enabled: bool = True
+    reminder_rate: float = 25.0  # messages/s; Telegram allows about 30 per bot
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +59,8 @@ class Settings:
             holidays_subdiv=_optional(env, "COACH_HOLIDAYS_SUBDIV"),
             local_user_id=int(env.get("LOCAL_CHAT_USER_ID") or 1),
             local_first_name=_optional(env, "LOCAL_CHAT_FIRST_NAME"),
+            reminders_enabled=(env.get("REMINDERS_ENABLED") or "1") not in {"0", "false", "no"},
+            reminder_rate=float(env.get("REMINDER_RATE") or 25.0),
         )
 
     def __repr__(self) -> str:
