@@ -91,8 +91,9 @@ nlu-eval: $(RASA_VENV)/.installed
 	@$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --config config.yml --out var/results/cv
 	@$(PY) -m devtools.check_nlu var/results/cv
 
-bench: $(MODEL) $(VENV)/.installed
+bench: $(MODEL) $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devtools.bench_chat
+	@$(PY) -m devtools.bench_reminders --count 10000 --rate 30
 
 clean:
 	rm -rf var/results models/*.tar.gz

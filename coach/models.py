@@ -87,12 +87,8 @@ class User(Base):
     quiet_end: Mapped[dt.time] = mapped_column(
         Time(), default=dt.time(8, 30), server_default=text("'08:30:00'")
     )
-    reminders_paused: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
-    muted_kinds: Mapped[list[str]] = mapped_column(
-        JSON, default=list, server_default=text("'[]'")
-    )
+    reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     # Weekly reflection check-in, opt-in: weekday 0 = Monday, hour local. Both None = off.
     reflection_weekday: Mapped[int | None] = mapped_column(Integer)
     reflection_hour: Mapped[int | None] = mapped_column(Integer)

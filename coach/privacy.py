@@ -20,7 +20,10 @@ from coach.users import find_user, sender_id_for
 # empty lists so that the JSON shape is stable (SPEC §7).
 EXPORT_SECTIONS: dict[str, tuple[type[DeclarativeBase], frozenset[str]]] = {
     "rejections": (Rejection, frozenset({"user_id"})),
-    "reminders": (Reminder, frozenset({"user_id", "attempts"})),
+    "reminders": (
+        Reminder,
+        frozenset({"user_id", "attempts", "claimed_by", "claimed_at", "next_attempt_at"}),
+    ),
 }
 SPEC_KEYS = (
     "rejections",
@@ -32,11 +35,23 @@ SPEC_KEYS = (
     "goals",
     "reminders",
 )
-USER_FIELDS = ("telegram_user_id", "first_name", "timezone", "consent_at", "created_at")
+USER_FIELDS = (
+    "telegram_user_id",
+    "first_name",
+    "timezone",
+    "consent_at",
+    "created_at",
+    "quiet_start",
+    "quiet_end",
+    "reminders_paused",
+    "muted_kinds",
+    "reflection_weekday",
+    "reflection_hour",
+)
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return value
 

@@ -374,7 +374,7 @@ _DATE_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
 
 _TIME = re.compile(
     r"\b(?:(?:a|vers|pour|des|avant|sur\s+les|aux\s+alentours\s+de)\s+)?"
-    r"(?:(?P<h>\d{1,2})(?:\s*(?:h(?![a-z])|heures?\b|:)\s*(?P<m>\d{2})?(?!\d)(?:\s*min\w*)?"
+    r"(?:(?P<h>\d{1,2})(?:\s*(?:h(?![a-z])|heures?\b|:)(?:\s*(?P<m>\d{2}))?(?!\d)(?:\s*min\w*)?"
     r"|(?=\s+(?:du\s+matin|de\s+l\s+apres\s+midi|de\s+l\s+aprem|du\s+soir)))"
     r"|(?P<noon>midi|minuit))"
     r"(?:\s+(?P<frac>et\s+demie?|et\s+quart|moins\s+le\s+quart))?"

@@ -56,16 +56,20 @@ def describe(samples: list[float]) -> str:
     return f"median {statistics.median(ordered):6.1f} ms   p95 {p95:6.1f} ms   (n={len(ordered)})"
 
 
-async def measure(rasa_url: str, token: str, database_url: str, tracker_url: str,
-                  rounds: int, users: int) -> dict[str, float]:
+async def measure(
+    rasa_url: str, token: str, database_url: str, tracker_url: str, rounds: int, users: int
+) -> dict[str, float]:
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     for uid in range(1, users + 2):
         with transaction(factory) as session:
             give_consent(session, 900_000 + uid, first_name="Bench", timezone="Europe/Paris")
     async with httpx.AsyncClient(timeout=60) as http:
-        relay = Relay(rasa=RasaClient(rasa_url, auth_token=token, http=http),
-                      session_factory=factory, tracker_url=tracker_url)
+        relay = Relay(
+            rasa=RasaClient(rasa_url, auth_token=token, http=http),
+            session_factory=factory,
+            tracker_url=tracker_url,
+        )
         direct: list[float] = []
         relayed: list[float] = []
         sender = 900_001
@@ -74,8 +78,9 @@ async def measure(rasa_url: str, token: str, database_url: str, tracker_url: str
         for index in range(rounds):
             text = MESSAGES[index % len(MESSAGES)]
             start = time.perf_counter()
-            response = await http.post(f"{rasa_url}/webhooks/rest/webhook",
-                                       json={"sender": str(sender), "message": text})
+            response = await http.post(
+                f"{rasa_url}/webhooks/rest/webhook", json={"sender": str(sender), "message": text}
+            )
             response.raise_for_status()
             direct.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
@@ -96,7 +101,9 @@ async def measure(rasa_url: str, token: str, database_url: str, tracker_url: str
         await asyncio.gather(*(user(900_001 + u, per_user) for u in range(users)))
         elapsed = time.perf_counter() - start
         rate = users * per_user / elapsed
-        print(f"throughput            : {rate:.1f} messages/s ({users} users × {per_user} messages)")
+        print(
+            f"throughput            : {rate:.1f} messages/s ({users} users × {per_user} messages)"
+        )
     engine.dispose()
     return {"overhead_ms": overhead, "rate": rate}
 
@@ -111,11 +118,20 @@ def main(argv: list[str] | None = None) -> int:
         tracker_url = f"sqlite:///{folder}/tracker.db"
         upgrade(database_url)
         start = time.perf_counter()
-        with running_stack(database_url=database_url, tracker_url=tracker_url,
-                           log_dir=Path(folder) / "log") as stack:
+        with running_stack(
+            database_url=database_url, tracker_url=tracker_url, log_dir=Path(folder) / "log"
+        ) as stack:
             print(f"stack ready (Rasa model loaded) in {time.perf_counter() - start:.1f} s")
-            asyncio.run(measure(stack.rasa_url, stack.auth_token, database_url, tracker_url,
-                                args.rounds, args.users))
+            asyncio.run(
+                measure(
+                    stack.rasa_url,
+                    stack.auth_token,
+                    database_url,
+                    tracker_url,
+                    args.rounds,
+                    args.users,
+                )
+            )
             actions_pid, rasa_pid = (p.pid for p in stack.processes)
             print(
                 f"memory (RSS)          : action server {rss_mb(actions_pid):.0f} MB, "

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
 from harness import Emulator, emulator_unavailable_reason
+
+from bot.telegram_app import build_application
+from coach.db import upgrade
+from coach.settings import Settings
+from devtools.stack import MODEL, Stack, running_stack
 
 
 @pytest_asyncio.fixture
@@ -17,3 +22,54 @@ async def emulator() -> AsyncIterator[Emulator]:
         pytest.skip(reason)
     async with Emulator() as emu:
         yield emu
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    folder = tmp_path_factory.mktemp("e2e")
+    app_url = f"sqlite:///{folder / 'rebond.db'}"
+    upgrade(app_url)
+    return app_url, f"sqlite:///{folder / 'tracker.db'}"
+
+
+@pytest.fixture(scope="session")
+def stack(databases: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    reason = emulator_unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: `make model` must run before the e2e tests")
+    app_url, tracker_url = databases
+    with running_stack(
+        database_url=app_url, tracker_url=tracker_url, log_dir=tmp_path_factory.mktemp("logs")
+    ) as running:
+        yield running
+
+
+@pytest_asyncio.fixture
+async def telegram(stack: Stack, databases: tuple[str, str]) -> AsyncIterator[Emulator]:
+    app_url, tracker_url = databases
+    async with Emulator() as emu:
+        settings = Settings(
+            telegram_bot_token=emu.token,
+            telegram_api_base_url=emu.url,
+            database_url=app_url,
+            tracker_database_url=tracker_url,
+            rasa_url=stack.rasa_url,
+            rasa_auth_token=stack.auth_token,
+        )
+        app = build_application(settings)
+        # The same sequence as Application.run_polling(), which owns the event loop there.
+        await app.initialize()
+        assert app.post_init is not None and app.post_shutdown is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield emu
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+            await app.post_shutdown(app)

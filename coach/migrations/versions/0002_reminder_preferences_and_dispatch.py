@@ -35,7 +35,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("quiet_start", sa.Time(), server_default=sa.text("'21:00:00'"), nullable=False)
+            sa.Column(
+                "quiet_start", sa.Time(), server_default=sa.text("'21:00:00'"), nullable=False
+            )
         )
         batch_op.add_column(
             sa.Column("quiet_end", sa.Time(), server_default=sa.text("'08:30:00'"), nullable=False)
