@@ -121,8 +121,11 @@ class ActionListReminders(Action):
             log.exception("could not list reminders")
             dispatcher.utter_message(text=DB_PROBLEM)
             return []
+        reflection = {"title": "Bilan hebdomadaire", "payload": "refl:setup"}
         if not upcoming:
-            dispatcher.utter_message(text="Vous n'avez aucun rappel prévu. " + HOW_TO)
+            dispatcher.utter_message(
+                text="Vous n'avez aucun rappel prévu. " + HOW_TO, buttons=[reflection]
+            )
             return []
         lines = [f"{n}. {line}" for n, (_, line) in enumerate(upcoming, start=1)]
         header = "Vos prochains rappels"
@@ -137,6 +140,7 @@ class ActionListReminders(Action):
             if paused
             else {"title": "Tout mettre en pause", "payload": "/pause_reminders"}
         )
+        buttons.append(reflection)
         dispatcher.utter_message(text=header + " :\n" + "\n".join(lines), buttons=buttons)
         return []
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import preferences
 from bot.dispatcher import CALLBACK_PREFIX as REMINDER_PREFIX
 from bot.dispatcher import UNKNOWN_REMINDER, answer_reminder_button
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -145,6 +146,19 @@ class Relay:
     async def handle_payload(self, speaker: Speaker, payload: str | None) -> list[Reply]:
         if not payload:
             return [Reply(text=EXPIRED_BUTTON)]
+        if payload.startswith(preferences.PREFIX):
+            try:
+                reply = await asyncio.to_thread(
+                    preferences.handle,
+                    self._sessions,
+                    speaker.telegram_user_id,
+                    payload,
+                    now=self._clock(),
+                )
+            except SQLAlchemyError:
+                log.exception("reflection settings failed")
+                return [Reply(text=DB_DOWN)]
+            return [reply]
         if payload.startswith(REMINDER_PREFIX):
             # Reminder buttons act on our own rows directly: no dialogue turn is needed.
             try:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     Time,
     TypeDecorator,
     false,
@@ -159,3 +160,19 @@ class Reminder(Base):
     response: Mapped[str | None] = mapped_column(String(16))
 
     user: Mapped[User] = relationship(back_populates="reminders")
+
+
+class JournalEntry(Base):
+    """Something the person wrote for themselves: a journal entry, a weekly reflection…"""
+
+    __tablename__ = "journal_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rejection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rejections.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # "reflection", "journal", "successes"
+    prompt: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

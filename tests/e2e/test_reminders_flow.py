@@ -121,3 +121,37 @@ async def test_conversation_reminder_goes_through_rasa(
     engine.dispose()
     opened = await until(emu, chat, lambda m: "jours ouvrés" in (m["text"] or ""))
     assert any("p:/ask_contact" in m["buttons"] for m in opened)
+
+
+async def test_weekly_reflection_opt_in_check_in_and_journal(
+    telegram: Emulator, databases: tuple[str, str]
+) -> None:
+    emu, (app_url, _) = telegram, databases
+    chat = CHAT + 2
+    await consent(emu, chat)
+    _no_quiet_hours(app_url, chat)
+
+    await emu.send_command(chat, "/rappels")
+    await until(emu, chat, lambda m: "p:refl:setup" in m["buttons"])
+    await emu.press_button(chat, "p:refl:setup")
+    await until(emu, chat, lambda m: "p:refl:day:4" in m["buttons"])
+    await emu.press_button(chat, "p:refl:day:4")
+    await until(emu, chat, lambda m: "p:refl:set:4:18" in m["buttons"])
+    await emu.press_button(chat, "p:refl:set:4:18")
+    await until(emu, chat, lambda m: "chaque vendredi à 18 h" in (m["text"] or ""))
+
+    assert _make_due(app_url, chat) == 1
+    opened = await until(emu, chat, lambda m: "Qu'est-ce qui a avancé" in (m["text"] or ""))
+    assert "bilan de la semaine" in text_of(opened)
+    await emu.send_message(chat, "J'ai relancé deux recruteurs et fini mon CV")
+    await until(emu, chat, lambda m: "semaine prochaine ?" in (m["text"] or ""))
+    await emu.send_message(chat, "Préparer mes réponses avec la méthode STAR")
+    await until(emu, chat, lambda m: "noté dans votre journal" in (m["text"] or ""))
+
+    exported = cli("export", chat, databases)
+    assert [e["text"] for e in exported["journal"]] == [
+        "J'ai relancé deux recruteurs et fini mon CV",
+        "Préparer mes réponses avec la méthode STAR",
+    ]
+    kinds = [r["kind"] for r in exported["reminders"]]
+    assert kinds.count("weekly_reflection") == 2  # the one sent, and next week's
