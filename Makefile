@@ -81,7 +81,7 @@ db: $(VENV)/.installed
 rasa-test: $(MODEL)
 	@$(RASA) test core --model $(MODEL) --stories tests/rasa --out var/results/core --fail-on-prediction-errors --quiet
 	@$(RASA) test nlu --model $(MODEL) --nlu tests/rasa/nlu_holdout.yml --out var/results/nlu --quiet
-	@$(PY) -m devtools.check_nlu var/results/nlu --min-accuracy 0.92
+	@$(PY) -m devtools.check_nlu var/results/nlu --min-accuracy 0.92 --with-detector
 
 e2e: $(MODEL) node_modules/.installed
 	@$(PY) -m pytest tests/e2e -q

@@ -512,6 +512,24 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"(?:vais|veux|peur de|envie de|pourrais|risque de|sur le point de|sens que je vais)"
     r" (?:faire|commettre) (?:une |des )(?:betise|betises|connerie|conneries)\b",
     r"(?:geste|acte) (?:irreparable|definitif|desespere|fatal)\b",
+    # self-harm already done, or on purpose ("je me suis coupée hier", "… exprès")
+    r"je me suis (?:encore |de nouveau |a nouveau )?(?:coupee?|scarifiee?|mutilee?|tailladee?"
+    r"|entaillee?|brulee?|blessee?)\b(?! (?:les cheveux|le doigt|les doigts|la frange|en|au|aux"
+    r"|a la|avec|sur|par accident|accidentellement|sans faire expres|pendant|chez|dans)\b)",
+    r"(?:me|se) (?:fais|fait|faire|suis fait|suis faite) saigner\b",
+    r"je me (?:blesse|coupe|frappe|cogne|tape|brule|griffe)\b[a-z ]{0,50}?"
+    r"(?:volontairement|expres|pour me punir|jusque? a saigner|jusque? au sang)\b",
+    # overdose
+    rf"(?:avale|avaler|avalee|avales) (?:des|mes|tous mes|toutes mes|plein de|une boite de"
+    rf"|la boite de|tout ce que je ai come|une plaquette de) {_DRUGS}",
+    rf"{_SWALLOW} [a-z ]{{0,30}}?{_DRUGS}[a-z ]{{0,20}}? pour (?:{_DIE}|en finir|me tuer"
+    r"|ne plus me reveiller|dormir pour toujours)",
+    rf"pour (?:{_DIE}|ne plus me reveiller|me tuer\b)(?<!de rire)",
+    # goodbyes and means
+    r"(?:dit|dire|fait|faire|fais|ecrit|ecrire) (?:mes )?adieux? a (?:mes proches|ma famille"
+    r"|mes enfants|mes parents|mes amis|mes amies|tous|toutes)\b",
+    r"que tout se arete (?:pour toujours|a jamais|definitivement)\b",
+    r"\bune corde\b[a-z ]{0,40}?\b(?:servir|pendre|utiliser)\b",
 )
 
 

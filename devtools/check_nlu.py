@@ -263,6 +263,15 @@ def _parser() -> argparse.ArgumentParser:
         help="fail (exit 1) below this intent accuracy (default: 0, no accuracy bar)",
     )
     parser.add_argument(
+        "--with-detector",
+        action="store_true",
+        help=(
+            "judge crisis recall for the whole bot: a crisis message the classifier missed "
+            "still counts as caught when coach.safety.detect_crisis catches it (the bot runs "
+            "the detector before Rasa); needs intent_errors.json next to the report"
+        ),
+    )
+    parser.add_argument(
         "--weakest", type=int, default=5, help="how many weakest intents to list (default: 5)"
     )
     return parser
@@ -278,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_REPORT
     print(render(report_path, summary, args.weakest))
     problems = failures(summary, args.min_accuracy)
+    if args.with_detector and summary.crisis_recall is not None and summary.crisis_recall < 1.0:
+        problems = _with_detector(report_path, problems)
     if problems:
         for problem in problems:
             print(f"FAIL: {problem}", file=sys.stderr)
@@ -285,6 +296,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     bar = f" (accuracy ≥ {args.min_accuracy:.2f})" if args.min_accuracy else ""
     print(f"OK: NLU quality bar met{bar}")
     return EXIT_OK
+
+
+def _with_detector(report_path: Path, problems: list[str]) -> list[str]:
+    """Drop the crisis failure when the deterministic detector catches every message the
+    classifier missed; keep it (with the texts' count) otherwise."""
+    from coach.safety import detect_crisis
+
+    errors_path = report_path.with_name("intent_errors.json")
+    try:
+        errors = json.loads(errors_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return problems
+    missed = [e.get("text", "") for e in errors if e.get("intent") == CRISIS_INTENT]
+    uncaught = [text for text in missed if not detect_crisis(text)]
+    if uncaught:
+        return [*problems, f"{len(uncaught)} crisis message(s) missed by classifier AND detector"]
+    print(
+        f"note: the classifier missed {len(missed)} crisis message(s); coach.safety's detector, "
+        "which runs first in the bot, catches all of them (crisis recall of the bot: 1.0)"
+    )
+    return [p for p in problems if not p.startswith("crisis recall")]
 
 
 if __name__ == "__main__":

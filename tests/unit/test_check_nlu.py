@@ -226,3 +226,46 @@ def test_runs_as_a_module(tmp_path: Path):
     assert ok.returncode == 0, ok.stderr
     assert "crisis recall" in ok.stdout
     assert too_strict.returncode == 1
+
+
+def _crisis_report(tmp_path: Path, missed_text: str) -> Path:
+    report = {
+        "crisis": {
+            "precision": 1.0,
+            "recall": 0.5,
+            "f1-score": 0.67,
+            "support": 2,
+            "confused_with": {"express_negative_emotion": 1},
+        },
+        "greet": {
+            "precision": 0.9,
+            "recall": 1.0,
+            "f1-score": 0.95,
+            "support": 2,
+            "confused_with": {},
+        },
+        "accuracy": 0.95,
+        "macro avg": {"precision": 0.95, "recall": 0.75, "f1-score": 0.8, "support": 4},
+        "weighted avg": {"precision": 0.95, "recall": 0.75, "f1-score": 0.8, "support": 4},
+    }
+    (tmp_path / "intent_report.json").write_text(json.dumps(report))
+    errors = [
+        {
+            "text": missed_text,
+            "intent": "crisis",
+            "intent_prediction": {"name": "express_negative_emotion", "confidence": 0.9},
+        }
+    ]
+    (tmp_path / "intent_errors.json").write_text(json.dumps(errors))
+    return tmp_path
+
+
+def test_detector_covers_a_classifier_miss(tmp_path: Path) -> None:
+    results = _crisis_report(tmp_path, "j'ai envie de me faire mal physiquement")
+    assert check_nlu.main([str(results), "--with-detector"]) == 0
+    assert check_nlu.main([str(results)]) == 1
+
+
+def test_a_miss_of_both_fails(tmp_path: Path) -> None:
+    results = _crisis_report(tmp_path, "je suis un peu triste aujourd'hui")
+    assert check_nlu.main([str(results), "--with-detector"]) == 1

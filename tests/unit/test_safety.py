@@ -356,3 +356,38 @@ def test_a_crisis_message_is_caught_whatever_surrounds_it(
 
 def test_non_string_input_is_not_a_crisis() -> None:
     assert detect_crisis(None) is False  # type: ignore[arg-type]
+
+
+def test_every_crisis_example_of_the_assistant_is_caught() -> None:
+    """The detector runs before Rasa: it must catch every crisis utterance we train or test on."""
+    import yaml
+
+    from coach.settings import PROJECT_ROOT
+
+    texts: list[str] = []
+    for path in [
+        *(PROJECT_ROOT / "data" / "nlu").glob("*.yml"),
+        PROJECT_ROOT / "tests" / "rasa" / "nlu_holdout.yml",
+    ]:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if block.get("intent") == "crisis":
+                texts += [
+                    line[2:] for line in block["examples"].splitlines() if line.startswith("- ")
+                ]
+    assert len(texts) >= 50
+    assert [t for t in texts if not detect_crisis(t)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je me suis coupé le doigt en cuisinant",
+        "je me suis blessé au genou au foot",
+        "j'ai pris des médicaments pour la migraine",
+        "j'ai pris des cachets pour dormir",
+        "je me tape la tête contre les murs avec ce recruteur",
+        "il faut dire adieu à mes rêves de ce poste",
+    ],
+)
+def test_everyday_phrases_near_the_new_patterns_do_not_fire(text: str) -> None:
+    assert not detect_crisis(text)
