@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := run
 
-find_python = $(or $(shell command -v python$(1) 2>/dev/null),$(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1) /root/.pyenv/versions/$(1).*/bin/python$(1)))))
+# The first interpreter of that version that actually runs (pyenv shims may not).
+find_python = $(shell for c in $$(ls -d $(HOME)/.pyenv/versions/$(1).*/bin/python$(1) /root/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -rV) $$(command -v python$(1)); do "$$c" -c 'import sys' >/dev/null 2>&1 && { echo "$$c"; break; }; done)
 PYTHON312 ?= $(call find_python,3.12)
 PYTHON310 ?= $(call find_python,3.10)
 
