@@ -67,7 +67,10 @@ async def test_set_list_pause_resume(action_db: str) -> None:
     [listing] = await run(ActionListReminders(), "/list_reminders", "list_reminders")
     assert "1. " in listing["text"] and "relancer Decathlon" in listing["text"]
     payloads = [b["payload"] for b in listing["buttons"]]
-    assert payloads[0].startswith("rem:cancel:") and payloads[-2:] == ["/pause_reminders", "refl:setup"]
+    assert payloads[0].startswith("rem:cancel:") and payloads[-2:] == [
+        "/pause_reminders",
+        "refl:setup",
+    ]
 
     [paused] = await run(ActionPauseReminders(), "/pause_reminders", "pause_reminders")
     assert "pause (1 en attente)" in paused["text"]
