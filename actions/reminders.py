@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.common import sessions, telegram_user_id
 from coach.db import transaction
+from coach.models import User
 from coach.reminders import describe, list_upcoming, pause_all, resume_all, schedule, user_zone
 from coach.timeparse import WhenError, format_fr, parse_when
 from coach.users import find_user
@@ -46,6 +49,27 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _with_user[T](
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    work: Callable[[Session, User], T],
+) -> T | None:
+    """Run ``work`` in one transaction with the speaker's row; explain kindly when there is
+    no such row (no consent) or the database is unreachable, and return None then."""
+    uid = telegram_user_id(tracker)
+    try:
+        with transaction(sessions()) as session:
+            user = find_user(session, uid) if uid is not None else None
+            if user is None:
+                dispatcher.utter_message(text=NO_USER)
+                return None
+            return work(session, user)
+    except SQLAlchemyError:
+        log.exception("reminder action failed")
+        dispatcher.utter_message(text=DB_PROBLEM)
+        return None
+
+
 class ActionSetReminder(Action):
     def name(self) -> str:
         return "action_set_reminder"
@@ -54,46 +78,40 @@ class ActionSetReminder(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
-        uid = telegram_user_id(tracker)
-        if text.startswith("/") or uid is None:
+        if text.startswith("/"):
             dispatcher.utter_message(text=HOW_TO)
             return []
         now = _now()
-        try:
-            with transaction(sessions()) as session:
-                user = find_user(session, uid)
-                if user is None:
-                    dispatcher.utter_message(text=NO_USER)
-                    return []
-                zone = user_zone(user)
-                parsed = parse_when(text, now=now, tz=zone)
-                if isinstance(parsed, WhenError):
-                    dispatcher.utter_message(text=parsed.message)
-                    return []
-                subject = reminder_subject(parsed.what)
-                reminder = schedule(
-                    session,
-                    user,
-                    "custom",
-                    parsed.due,
-                    now=now,
-                    payload={"text": subject} if subject else {},
-                    requested_by_user=True,
-                )
-                assert reminder is not None  # requested by the user: never muted
-                when = format_fr(reminder.due_at.astimezone(zone), now=now)
-                moved = reminder.due_at != parsed.due
-        except SQLAlchemyError:
-            log.exception("could not store a reminder")
-            dispatcher.utter_message(text=DB_PROBLEM)
-            return []
-        what = f"« {subject} »" if subject else "votre rappel"
-        message = f"C'est noté : je vous enverrai {what} {when}."
-        if moved:
-            message += " (J'ai évité vos heures calmes.)"
-        dispatcher.utter_message(
-            text=message, buttons=[{"title": "Voir mes rappels", "payload": "/list_reminders"}]
-        )
+
+        def store(session: Session, user: User) -> str:
+            zone = user_zone(user)
+            parsed = parse_when(text, now=now, tz=zone)
+            if isinstance(parsed, WhenError):
+                return parsed.message
+            subject = reminder_subject(parsed.what)
+            reminder = schedule(
+                session,
+                user,
+                "custom",
+                parsed.due,
+                now=now,
+                payload={"text": subject} if subject else {},
+                requested_by_user=True,
+            )
+            assert reminder is not None  # requested by the user: never muted
+            what = f"« {subject} »" if subject else "votre rappel"
+            when = format_fr(reminder.due_at.astimezone(zone), now=now)
+            message = f"C'est noté : je vous enverrai {what} {when}."
+            if reminder.due_at != parsed.due:
+                message += " (J'ai évité vos heures calmes.)"
+            return message
+
+        message = _with_user(tracker, dispatcher, store)
+        if message is not None:
+            buttons = [{"title": "Voir mes rappels", "payload": "/list_reminders"}]
+            dispatcher.utter_message(
+                text=message, buttons=buttons if message.startswith("C'est noté") else []
+            )
         return []
 
 
@@ -104,23 +122,17 @@ class ActionListReminders(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        uid = telegram_user_id(tracker)
         now = _now()
-        try:
-            with sessions()() as session:
-                user = find_user(session, uid) if uid is not None else None
-                if user is None:
-                    dispatcher.utter_message(text=NO_USER)
-                    return []
-                zone = user_zone(user)
-                upcoming = [
-                    (r.id, describe(r, tz=zone, now=now)) for r in list_upcoming(session, user)
-                ]
-                paused = user.reminders_paused
-        except SQLAlchemyError:
-            log.exception("could not list reminders")
-            dispatcher.utter_message(text=DB_PROBLEM)
+
+        def read(session: Session, user: User) -> tuple[list[tuple[int, str]], bool]:
+            zone = user_zone(user)
+            upcoming = [(r.id, describe(r, tz=zone, now=now)) for r in list_upcoming(session, user)]
+            return upcoming, user.reminders_paused
+
+        found = _with_user(tracker, dispatcher, read)
+        if found is None:
             return []
+        upcoming, paused = found
         reflection = {"title": "Bilan hebdomadaire", "payload": "refl:setup"}
         if not upcoming:
             dispatcher.utter_message(
@@ -152,25 +164,15 @@ class ActionPauseReminders(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        uid = telegram_user_id(tracker)
-        try:
-            with transaction(sessions()) as session:
-                user = find_user(session, uid) if uid is not None else None
-                if user is None:
-                    dispatcher.utter_message(text=NO_USER)
-                    return []
-                waiting = pause_all(session, user)
-        except SQLAlchemyError:
-            log.exception("could not pause reminders")
-            dispatcher.utter_message(text=DB_PROBLEM)
-            return []
-        dispatcher.utter_message(
-            text=(
-                f"Vos rappels sont en pause ({waiting} en attente). Rien ne partira avant que "
-                "vous ne les repreniez."
-            ),
-            buttons=[{"title": "Reprendre les rappels", "payload": "/resume_reminders"}],
-        )
+        waiting = _with_user(tracker, dispatcher, pause_all)
+        if waiting is not None:
+            dispatcher.utter_message(
+                text=(
+                    f"Vos rappels sont en pause ({waiting} en attente). Rien ne partira avant "
+                    "que vous ne les repreniez."
+                ),
+                buttons=[{"title": "Reprendre les rappels", "payload": "/resume_reminders"}],
+            )
         return []
 
 
@@ -181,22 +183,16 @@ class ActionResumeReminders(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        uid = telegram_user_id(tracker)
-        try:
-            with transaction(sessions()) as session:
-                user = find_user(session, uid) if uid is not None else None
-                if user is None:
-                    dispatcher.utter_message(text=NO_USER)
-                    return []
-                moved = resume_all(session, user, now=_now())
-        except SQLAlchemyError:
-            log.exception("could not resume reminders")
-            dispatcher.utter_message(text=DB_PROBLEM)
-            return []
-        text = "C'est reparti : vos rappels reprennent."
-        if moved:
-            text += (
-                f" {len(moved)} rappel(s) arrivé(s) à échéance pendant la pause partent bientôt."
-            )
-        dispatcher.utter_message(text=text)
+        now = _now()
+        moved = _with_user(
+            tracker, dispatcher, lambda session, user: resume_all(session, user, now=now)
+        )
+        if moved is not None:
+            text = "C'est reparti : vos rappels reprennent."
+            if moved:
+                text += (
+                    f" {len(moved)} rappel(s) arrivé(s) à échéance pendant la pause "
+                    "partent bientôt."
+                )
+            dispatcher.utter_message(text=text)
         return []
