@@ -133,10 +133,13 @@ class ActionListReminders(Action):
         if found is None:
             return []
         upcoming, paused = found
-        reflection = {"title": "Bilan hebdomadaire", "payload": "refl:setup"}
+        settings = [
+            {"title": "Bilan hebdomadaire", "payload": "refl:setup"},
+            {"title": "Heures calmes", "payload": "quiet:setup"},
+        ]
         if not upcoming:
             dispatcher.utter_message(
-                text="Vous n'avez aucun rappel prévu. " + HOW_TO, buttons=[reflection]
+                text="Vous n'avez aucun rappel prévu. " + HOW_TO, buttons=settings
             )
             return []
         lines = [f"{n}. {line}" for n, (_, line) in enumerate(upcoming, start=1)]
@@ -152,7 +155,7 @@ class ActionListReminders(Action):
             if paused
             else {"title": "Tout mettre en pause", "payload": "/pause_reminders"}
         )
-        buttons.append(reflection)
+        buttons += settings
         dispatcher.utter_message(text=header + " :\n" + "\n".join(lines), buttons=buttons)
         return []
 

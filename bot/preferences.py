@@ -1,7 +1,8 @@
-"""Weekly reflection opt-in through buttons (``refl:`` payloads), handled without Rasa.
+"""Reminder settings through buttons, handled without Rasa: the weekly reflection opt-in
+(``refl:`` payloads) and the quiet hours (``quiet:`` payloads).
 
-Choosing a day and an hour is pure settings: the relay applies it to our own rows, as it
-does for the reminder buttons.
+These are pure settings: the relay applies them to our own rows, as it does for the
+reminder buttons.
 """
 
 from __future__ import annotations
@@ -12,11 +13,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rendering import Button, Reply
 from coach.db import transaction
-from coach.reminders import disable_weekly_reflection, set_weekly_reflection, user_zone
+from coach.reminders import (
+    disable_weekly_reflection,
+    set_quiet_hours,
+    set_weekly_reflection,
+    user_zone,
+)
 from coach.timeparse import WEEKDAYS_FR, format_fr
 from coach.users import find_user
 
 PREFIX = "refl:"
+QUIET_PREFIX = "quiet:"
+# Choices offered for the quiet hours: (label, start, end); equal bounds mean none.
+QUIET_CHOICES: dict[str, tuple[str, dt.time, dt.time]] = {
+    "default": ("21 h – 8 h 30", dt.time(21, 0), dt.time(8, 30)),
+    "late": ("22 h – 8 h", dt.time(22, 0), dt.time(8, 0)),
+    "early": ("20 h – 9 h", dt.time(20, 0), dt.time(9, 0)),
+    "none": ("Aucune", dt.time(0, 0), dt.time(0, 0)),
+}
 HOURS = (9, 12, 18, 20)
 NOT_FOUND = "Je n'ai pas encore votre accord : tapez /start pour commencer."
 
@@ -66,3 +80,35 @@ def handle(
                     )
                 )
     return Reply(text="Ce bouton n'est plus valable. Tapez /rappels pour reprendre.")
+
+
+def handle_quiet(sessions: sessionmaker[Session], telegram_user_id: int, payload: str) -> Reply:
+    """Apply one ``quiet:`` button; blocking (database), so call it in a thread."""
+    choice = payload.removeprefix(QUIET_PREFIX)
+    if choice == "setup":
+        return Reply(
+            text=(
+                "Pendant vos heures calmes, je garde les rappels pour plus tard. "
+                "Lesquelles vous conviennent ?"
+            ),
+            buttons=tuple(
+                Button(label, f"{QUIET_PREFIX}{key}")
+                for key, (label, _, _) in QUIET_CHOICES.items()
+            ),
+        )
+    if choice not in QUIET_CHOICES:
+        return Reply(text="Ce bouton n'est plus valable. Tapez /rappels pour reprendre.")
+    label, start, end = QUIET_CHOICES[choice]
+    with transaction(sessions) as session:
+        user = find_user(session, telegram_user_id)
+        if user is None:
+            return Reply(text=NOT_FOUND)
+        moved = set_quiet_hours(session, user, start, end)
+    text = (
+        "C'est noté : plus d'heures calmes, les rappels partent à l'heure prévue."
+        if choice == "none"
+        else f"C'est noté : heures calmes de {label}."
+    )
+    if moved:
+        text += f" {moved} rappel(s) prévu(s) dans ce créneau partiront à la fin."
+    return Reply(text=text)

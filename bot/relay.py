@@ -159,6 +159,15 @@ class Relay:
                 log.exception("reflection settings failed")
                 return [Reply(text=DB_DOWN)]
             return [reply]
+        if payload.startswith(preferences.QUIET_PREFIX):
+            try:
+                reply = await asyncio.to_thread(
+                    preferences.handle_quiet, self._sessions, speaker.telegram_user_id, payload
+                )
+            except SQLAlchemyError:
+                log.exception("quiet hours settings failed")
+                return [Reply(text=DB_DOWN)]
+            return [reply]
         if payload.startswith(REMINDER_PREFIX):
             # Reminder buttons act on our own rows directly: no dialogue turn is needed.
             try:

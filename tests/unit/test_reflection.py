@@ -119,3 +119,24 @@ def test_journal_entries_keep_order_and_skip_blanks(session_factory: Any) -> Non
         assert [e.text for e in recent_entries(session, user)] == ["second", "premier"]
         with pytest.raises(ValueError):
             add_entry(session, user, "mood", "x")
+
+
+def test_quiet_hours_buttons(session_factory: Any) -> None:
+    consent(session_factory)
+    menu = preferences.handle_quiet(session_factory, 4242, "quiet:setup")
+    assert [b.payload for b in menu.buttons] == [
+        "quiet:default",
+        "quiet:late",
+        "quiet:early",
+        "quiet:none",
+    ]
+    late = preferences.handle_quiet(session_factory, 4242, "quiet:late")
+    assert late.text == "C'est noté : heures calmes de 22 h – 8 h."
+    with session_factory() as session:
+        user = find_user(session, 4242)
+        assert user is not None
+        assert (user.quiet_start, user.quiet_end) == (dt.time(22, 0), dt.time(8, 0))
+    none = preferences.handle_quiet(session_factory, 4242, "quiet:none")
+    assert none.text is not None and "plus d'heures calmes" in none.text
+    assert "/rappels" in (preferences.handle_quiet(session_factory, 4242, "quiet:zzz").text or "")
+    assert preferences.handle_quiet(session_factory, 99, "quiet:late").text == preferences.NOT_FOUND

@@ -67,16 +67,14 @@ async def test_set_list_pause_resume(action_db: str) -> None:
     [listing] = await run(ActionListReminders(), "/list_reminders", "list_reminders")
     assert "1. " in listing["text"] and "relancer Decathlon" in listing["text"]
     payloads = [b["payload"] for b in listing["buttons"]]
-    assert payloads[0].startswith("rem:cancel:") and payloads[-2:] == [
-        "/pause_reminders",
-        "refl:setup",
-    ]
+    assert payloads[0].startswith("rem:cancel:")
+    assert payloads[-3:] == ["/pause_reminders", "refl:setup", "quiet:setup"]
 
     [paused] = await run(ActionPauseReminders(), "/pause_reminders", "pause_reminders")
     assert "pause (1 en attente)" in paused["text"]
     [listing] = await run(ActionListReminders(), "/list_reminders", "list_reminders")
     assert "en pause" in listing["text"]
-    assert listing["buttons"][-2]["payload"] == "/resume_reminders"
+    assert listing["buttons"][-3]["payload"] == "/resume_reminders"
     [resumed] = await run(ActionResumeReminders(), "/resume_reminders", "resume_reminders")
     assert resumed["text"].startswith("C'est reparti")
 
