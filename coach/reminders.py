@@ -729,21 +729,41 @@ def _held_by(reminder_id: int, worker_id: str) -> Any:
     )
 
 
-def mark_sent(
-    session: Session, snapshot: ReminderSnapshot, *, worker_id: str, now: dt.datetime
+def _close(
+    session: Session,
+    snapshot: ReminderSnapshot,
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    chain: bool,
+    **values: Any,
 ) -> bool:
+    """End a row this worker holds; a closed weekly check-in schedules the next one."""
     done = (
         _rowcount(
-            session,
-            update(Reminder)
-            .where(_held_by(snapshot.id, worker_id))
-            .values(status=SENT, sent_at=now, last_error=None, next_attempt_at=None),
+            session, update(Reminder).where(_held_by(snapshot.id, worker_id)).values(**values)
         )
         == 1
     )
-    if done and snapshot.kind == "weekly_reflection":
+    if done and chain and snapshot.kind == "weekly_reflection":
         _schedule_next_reflection(session, snapshot.user_id, now)
     return done
+
+
+def mark_sent(
+    session: Session, snapshot: ReminderSnapshot, *, worker_id: str, now: dt.datetime
+) -> bool:
+    return _close(
+        session,
+        snapshot,
+        worker_id=worker_id,
+        now=now,
+        chain=True,
+        status=SENT,
+        sent_at=now,
+        last_error=None,
+        next_attempt_at=None,
+    )
 
 
 def mark_failed(
@@ -756,18 +776,15 @@ def mark_failed(
     chain: bool = True,
 ) -> bool:
     """Failed for good (blocked bot, permanent error, retries exhausted, unknown outcome)."""
-    done = (
-        _rowcount(
-            session,
-            update(Reminder)
-            .where(_held_by(snapshot.id, worker_id))
-            .values(status=FAILED, last_error=error[:64]),
-        )
-        == 1
+    return _close(
+        session,
+        snapshot,
+        worker_id=worker_id,
+        now=now,
+        chain=chain,
+        status=FAILED,
+        last_error=error[:64],
     )
-    if done and chain and snapshot.kind == "weekly_reflection":
-        _schedule_next_reflection(session, snapshot.user_id, now)
-    return done
 
 
 def mark_retry(
