@@ -1,4 +1,7 @@
-"""The crisis answer when the classifier recognises distress the keyword detector missed."""
+"""The crisis answer when the classifier recognises distress the keyword detector missed.
+
+The relay also triggers the ``crisis`` intent (its own answer already sent) after the
+detector fired, so that a form in progress is stopped in the dialogue as well."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import sessions, telegram_user_id
+from actions.flow import deactivate_for_safety
 from coach.db import transaction
 from coach.safety import CRISIS_REPLY
 from coach.users import record_crisis
@@ -33,4 +37,5 @@ class ActionCrisisSupport(Action):
                     record_crisis(session, uid)
             except SQLAlchemyError:
                 log.exception("could not record the safety pause")
-        return []
+        # A form in progress stops here and resumes only when the person asks for it.
+        return deactivate_for_safety(tracker)

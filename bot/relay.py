@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 10_000
 CANCEL_PREFIX = "rem:cancel:"
+CRISIS_INTENT = "crisis"  # triggered after the detector fired, to stop a form in progress
 
 # Slash command → Rasa payload. Rasa reads "/intent" as that intent, skipping NLU.
 COMMANDS: dict[str, str] = {
@@ -203,10 +204,21 @@ class Relay:
 
     # -- steps --------------------------------------------------------------------------
     async def _crisis(self, speaker: Speaker) -> list[Reply]:
+        consented = False
         try:
             await asyncio.to_thread(self._record_crisis, speaker.telegram_user_id)
+            consented = await asyncio.to_thread(self._consented, speaker.telegram_user_id)
         except SQLAlchemyError:
             log.exception("could not record the safety pause")
+        if consented:
+            # Stop any form in progress (the intake resumes only when the person asks).
+            # The dialogue's own answer is dropped: ours is already the right one.
+            try:
+                await self._rasa.trigger_intent(
+                    sender_id_for(speaker.telegram_user_id), CRISIS_INTENT
+                )
+            except RasaUnavailable:
+                log.warning("Rasa unreachable: the crisis pause was not recorded in the dialogue")
         return [Reply(text=CRISIS_REPLY)]
 
     def _record_crisis(self, telegram_user_id: int) -> None:

@@ -176,3 +176,17 @@ class JournalEntry(Base):
     prompt: Mapped[str | None] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Mood(Base):
+    """How the person felt at one moment (one of coach.emotions.MOODS), for the mood chart."""
+
+    __tablename__ = "moods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rejection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rejections.id", ondelete="SET NULL")
+    )
+    mood: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

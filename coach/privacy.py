@@ -13,13 +13,14 @@ from sqlalchemy import Engine, delete, inspect, select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from coach.db import make_engine
-from coach.models import JournalEntry, Rejection, Reminder
+from coach.models import JournalEntry, Mood, Rejection, Reminder
 from coach.users import find_user, sender_id_for
 
 # Export key → (model, fields left out of the export). Keys without a table yet stay as
 # empty lists so that the JSON shape is stable (SPEC §7).
 EXPORT_SECTIONS: dict[str, tuple[type[DeclarativeBase], frozenset[str]]] = {
     "rejections": (Rejection, frozenset({"user_id"})),
+    "moods": (Mood, frozenset({"user_id"})),
     "journal": (JournalEntry, frozenset({"user_id"})),
     "reminders": (
         Reminder,

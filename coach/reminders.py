@@ -86,6 +86,7 @@ __all__ = [
     "apply_quiet_hours",
     "begin_sending",
     "cancel",
+    "cancel_kind",
     "claim_due",
     "describe",
     "disable_weekly_reflection",
@@ -438,6 +439,12 @@ def _next_reflection(user: User, now: dt.datetime) -> dt.datetime:
     assert slot is not None
     moment = next_weekly_occurrence(now, weekday=slot[0], hour=slot[1], tz=user_zone(user))
     return _quiet(user, moment)
+
+
+def cancel_kind(session: Session, user: User, kind: str, reason: str = "replaced") -> int:
+    """Cancel the user's pending reminders of ``kind``; returns how many."""
+    _check_kind(kind)
+    return _cancel_kind(session, user, kind, reason)
 
 
 def _cancel_kind(session: Session, user: User, kind: str, reason: str) -> int:

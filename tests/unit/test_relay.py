@@ -22,6 +22,7 @@ from bot.relay import (
 )
 from coach.db import make_engine, make_session_factory, transaction
 from coach.models import Rejection
+from coach.safety import CRISIS_REPLY
 from coach.users import find_user, give_consent
 
 CAMILLE = Speaker(4242, "Camille")
@@ -84,6 +85,22 @@ async def test_crisis_is_answered_without_rasa(make_relay, session_factory) -> N
     with session_factory() as session:
         user = find_user(session, 4242)
         assert user is not None and user.crisis_at is not None
+
+
+async def test_crisis_stops_the_form_without_sending_text(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = FakeRasa(answer={"messages": [{"recipient_id": "4242", "text": "dialogue copy"}]})  # type: ignore[arg-type]
+    replies = await make_relay(rasa).handle_text(CAMILLE, "je veux en finir")
+    assert [r.text for r in replies] == [CRISIS_REPLY], "only the relay's own answer is shown"
+    assert rasa.requests == [{"name": "crisis", "entities": {}}], "no message text reaches Rasa"
+
+
+async def test_crisis_before_consent_leaves_rasa_alone(make_relay) -> None:  # type: ignore[no-untyped-def]
+    rasa = FakeRasa()
+    await make_relay(rasa).handle_text(CAMILLE, "je veux en finir")
+    assert rasa.requests == []
 
 
 async def test_crisis_answer_survives_a_database_outage(make_relay) -> None:  # type: ignore[no-untyped-def]

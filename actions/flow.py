@@ -1,0 +1,202 @@
+"""Pausing and resuming a guided conversation ("on en reparle demain", a crisis, /annuler).
+
+A form stops early when its validation action sets ``flow_stop`` ("pause" or "cancel") and
+asks for no further slot; the form's closing action then calls :func:`stop_events`. The
+place to come back to is kept in the ``paused_flow`` slot: a form name, or "next_steps"
+(the choice offered after the mood check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import MAIN_TOPICS, sessions, telegram_user_id
+from coach.db import transaction
+from coach.emotions import PAUSE_REPLY, is_pause_request
+from coach.reminders import cancel_kind, schedule, user_zone
+from coach.timeparse import format_fr
+from coach.users import find_user
+
+log = logging.getLogger(__name__)
+
+FORMS: Final = ("intake_form", "mood_form", "journal_form", "successes_form")
+RESUME_INTENT: Final = "resume_conversation"
+NEXT_STEPS: Final = "next_steps"
+
+NEXT_STEP_BUTTONS: Final[list[dict[str, str]]] = [
+    {"title": "✍️ Écrire dans mon journal", "payload": "/journal_write"},
+    {"title": "🏆 Noter trois réussites", "payload": "/log_successes"},
+    {"title": "📨 Préparer ma demande de retour", "payload": "/ask_timing"},
+    {"title": "⏸️ On en reparle demain", "payload": "/postpone"},
+]
+NEXT_STEPS_QUESTION: Final = "Que voulez-vous faire maintenant ?"
+
+_CANCEL: Final = re.compile(
+    r"^\s*/?(?:cancel|annuler?|annulez|stop|laisse[sz]?\s+tomber|on\s+arr[eê]te(?:\s+tout)?|"
+    r"arr[eê]te[sz]?(?:\s+tout)?|abandonner?|j['’]abandonne|oublie[sz]?\s+(?:ça|ca))\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+CANCELLED: Final = (
+    "C'est annulé, je n'enregistre rien de cette partie. Revenez quand vous voulez : /aide "
+    "montre tout ce que nous pouvons faire ensemble."
+)
+
+
+def is_cancel(text: str) -> bool:
+    return bool(_CANCEL.match(text or ""))
+
+
+def interruption(text: Any) -> str | None:
+    """ "pause" or "cancel" when an answer inside a form is really a request to stop."""
+    if not isinstance(text, str):
+        return None
+    if is_cancel(text):
+        return "cancel"
+    if is_pause_request(text):
+        return "pause"
+    return None
+
+
+def stop_slots(kind: str) -> dict[str, Any]:
+    """What a validation action returns to end its form early (see the module docstring)."""
+    return {"flow_stop": kind, "requested_slot": None}
+
+
+def _tomorrow(now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """Same time tomorrow when that is a sensible hour, otherwise tomorrow at 10:00."""
+    local = now.astimezone(zone)
+    day = local.date() + dt.timedelta(days=1)
+    hour, minute = (local.hour, local.minute) if 9 <= local.hour < 20 else (10, 0)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+
+
+def postpone(
+    dispatcher: CollectingDispatcher, tracker: Tracker, flow: str | None, *, now: dt.datetime
+) -> list[dict[str, Any]]:
+    """Schedule tomorrow's "on en reparle" reminder and say so; remembers where to resume."""
+    uid = telegram_user_id(tracker)
+    when_text: str | None = None
+    if uid is not None:
+        try:
+            with transaction(sessions()) as session:
+                user = find_user(session, uid)
+                if user is not None:
+                    zone = user_zone(user)
+                    cancel_kind(session, user, "resume_tomorrow")
+                    company = tracker.get_slot("company")
+                    payload: dict[str, Any] = {"intent": RESUME_INTENT}
+                    if flow:
+                        payload["flow"] = flow
+                    if isinstance(company, str) and company:
+                        payload["company"] = company[:200]
+                    reminder = schedule(
+                        session,
+                        user,
+                        "resume_tomorrow",
+                        _tomorrow(now, zone),
+                        now=now,
+                        payload=payload,
+                        requested_by_user=True,
+                    )
+                    if reminder is not None:
+                        when_text = format_fr(reminder.due_at.astimezone(zone), now=now)
+        except SQLAlchemyError:
+            log.exception("could not schedule the resume reminder")
+    if when_text:
+        dispatcher.utter_message(text=f"{PAUSE_REPLY} Rendez-vous {when_text}.")
+    else:
+        dispatcher.utter_message(
+            text="Bien sûr, on s'arrête là. Quand vous voudrez reprendre, écrivez-moi "
+            "« on reprend » : je garde ce que vous m'avez déjà dit."
+        )
+    return [SlotSet("paused_flow", flow), SlotSet("flow_stop", None), SlotSet("flow_step", None)]
+
+
+def stop_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, form: str, *, reset: list[str]
+) -> list[dict[str, Any]] | None:
+    """When ``form`` ended early, say the right thing and return the events; else None."""
+    stop = tracker.get_slot("flow_stop")
+    if stop == "pause":
+        return postpone(dispatcher, tracker, form, now=dt.datetime.now(dt.UTC))
+    if stop == "cancel":
+        dispatcher.utter_message(text=CANCELLED)
+        return [
+            SlotSet("flow_stop", None),
+            SlotSet("paused_flow", None),
+            SlotSet("flow_step", None),
+            *(SlotSet(slot, None) for slot in reset),
+        ]
+    return None
+
+
+class ActionPostpone(Action):
+    """ "On en reparle demain" outside a form (a button, or typed after the mood check)."""
+
+    def name(self) -> str:
+        return "action_postpone"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        flow = tracker.get_slot("paused_flow") or tracker.get_slot("flow_step")
+        return postpone(dispatcher, tracker, flow, now=dt.datetime.now(dt.UTC))
+
+
+class ActionResumeConversation(Action):
+    """Back where we stopped: the paused form goes on, or the next steps are offered again."""
+
+    def name(self) -> str:
+        return "action_resume_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        flow = tracker.get_slot("paused_flow")
+        company = tracker.get_slot("company")
+        about = f" sur votre refus chez {company}" if isinstance(company, str) and company else ""
+        if flow in FORMS:
+            dispatcher.utter_message(text=f"Reprenons{about} là où nous en étions.")
+            # The rules open the form again (its answers so far are still in the slots).
+            return [SlotSet("paused_flow", None), SlotSet("flow_stop", None)]
+        if flow == NEXT_STEPS:
+            dispatcher.utter_message(
+                text=f"Me revoilà, comme promis. Où en êtes-vous{about} ? " + NEXT_STEPS_QUESTION,
+                buttons=NEXT_STEP_BUTTONS,
+            )
+            return [SlotSet("paused_flow", None)]
+        dispatcher.utter_message(
+            text="Nous n'avions rien laissé en suspens. Par quoi voulez-vous commencer ?",
+            buttons=MAIN_TOPICS,
+        )
+        return []
+
+
+def deactivate_for_safety(tracker: Tracker) -> list[dict[str, Any]]:
+    """Events that stop the active form and remember it, so it resumes only on request."""
+    active = tracker.active_loop.get("name") if tracker.active_loop else None
+    if not active:
+        return []
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("paused_flow", active if active in FORMS else None),
+    ]
+
+
+def local_today(default_tz: str) -> dt.date:
+    """Today in the coach's default timezone (forms validate dates without a database call)."""
+    try:
+        zone: dt.tzinfo = ZoneInfo(default_tz)
+    except (KeyError, ValueError):
+        zone = dt.UTC
+    return dt.datetime.now(zone).date()

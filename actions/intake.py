@@ -1,0 +1,439 @@
+"""Rejection intake (SPEC §3 flow 2): one form, answers checked by ``coach.intake``.
+
+- ``action_start_intake`` reads the first message ("refus de Capgemini pour le CDI de data
+  analyst reçu hier"), fills what it says and only then opens ``intake_form``.
+- ``validate_intake_form`` checks every answer. Inside the form it also understands "pourquoi
+  tu me demandes ça ?" (answered, then the question comes back), corrections ("en fait
+  c'était mardi"), "on en reparle demain" and "annuler". Questions that the earlier answers
+  make pointless are skipped (no interviewer names when nobody was met…).
+- ``action_ask_<slot>`` asks each question, with buttons for the closed ones.
+- ``action_finish_intake`` stores the rejection and shows a recap; the mood check follows.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import logging
+from typing import Any, Final
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import sessions, settings, telegram_user_id
+from actions.flow import interruption, local_today, stop_events, stop_slots
+from coach.db import transaction
+from coach.intake import (
+    CULTURE_CHOICES,
+    INTERVIEWER_COUNT_CHOICES,
+    SLOTS,
+    STAGE_CHOICES,
+    UNKNOWN,
+    WHY_WE_ASK,
+    YES_NO_CHOICES,
+    extract_rejection_facts,
+    format_date_fr,
+    is_why_question,
+    parse_correction,
+    validate_slot,
+)
+from coach.rejections import NONE, REQUIRED, describe_rejection, rejection_values, save_rejection
+from coach.users import find_user
+
+log = logging.getLogger(__name__)
+
+FORM: Final = "intake_form"
+#: Slots the form uses besides the answers (reset when a new rejection starts).
+HELPER_SLOTS: Final = ("date_hint", "ask_quietly", "flow_stop")
+
+_DONT_KNOW: Final = {"title": "Je ne sais pas", "payload": "je ne sais pas"}
+_SKIP: Final = {"title": "Passer", "payload": "passer"}
+
+
+def _buttons(choices: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"title": title, "payload": payload} for title, payload in choices]
+
+
+def _company(tracker: Tracker) -> str | None:
+    value = tracker.get_slot("company")
+    return value if isinstance(value, str) and value not in (UNKNOWN, NONE) else None
+
+
+def question(slot: str, tracker: Tracker) -> tuple[str, list[dict[str, str]]]:
+    """The question for ``slot`` and its buttons, worded with what is already known."""
+    company = _company(tracker)
+    chez = f" chez {company}" if company else ""
+    count = tracker.get_slot("interviewer_count")
+    if slot == "company":
+        return "Quelle entreprise vous a répondu ?", []
+    if slot == "position":
+        return f"Pour quel poste aviez-vous postulé{chez} ?", []
+    if slot == "rejection_date":
+        return (
+            "Quand avez-vous reçu cette réponse ? Par exemple « hier », « lundi dernier » ou "
+            "« le 3 novembre ».",
+            [
+                {"title": "Aujourd'hui", "payload": "aujourd'hui"},
+                {"title": "Hier", "payload": "hier"},
+                {"title": "Avant-hier", "payload": "avant-hier"},
+            ],
+        )
+    if slot == "stage":
+        return (
+            f"Jusqu'où êtes-vous allé·e dans le recrutement{chez} ?",
+            [*_buttons(STAGE_CHOICES), _DONT_KNOW],
+        )
+    if slot == "formal_rejection":
+        return (
+            "Avez-vous reçu un refus officiel (un mail, un courrier ou un appel clair) ?",
+            _buttons(YES_NO_CHOICES),
+        )
+    if slot == "decision_date":
+        return (
+            "L'entreprise avait-elle annoncé une date pour sa décision ? Si oui, laquelle ? "
+            "(facultatif)",
+            [{"title": "Non, aucune", "payload": "aucune"}, _DONT_KNOW],
+        )
+    if slot == "interviewer_count":
+        return (
+            "Combien de personnes vous ont reçu·e en entretien ?",
+            _buttons(INTERVIEWER_COUNT_CHOICES),
+        )
+    if slot == "interviewer_names":
+        whose = "son nom" if count == 1 else "leurs noms"
+        return (
+            f"Vous souvenez-vous de {whose} ? Prénom et nom, séparés par des virgules "
+            "(facultatif).",
+            [{"title": "Je ne sais plus", "payload": "je ne sais pas"}, _SKIP],
+        )
+    if slot == "met_hiring_manager":
+        return (
+            "Avez-vous rencontré la personne qui aurait été votre responsable (le ou la "
+            "manager du poste) ?",
+            _buttons(YES_NO_CHOICES),
+        )
+    if slot == "hr_contact":
+        return (
+            f"Qui s'est occupé de votre candidature aux RH{chez} ? Un nom suffit (facultatif).",
+            [{"title": "Personne", "payload": "personne"}, _DONT_KNOW],
+        )
+    if slot == "network_contact":
+        return (
+            f"Connaissez-vous quelqu'un{chez} (ancien ou ancienne collègue, ami·e, contact "
+            "LinkedIn) ? Si oui, son nom (facultatif).",
+            [{"title": "Non, personne", "payload": "personne"}, _SKIP],
+        )
+    if slot == "culture":
+        return (
+            "Dernière question : l'ambiance de l'entreprise vous a paru plutôt formelle ou "
+            "plutôt décontractée ?",
+            _buttons(CULTURE_CHOICES),
+        )
+    raise KeyError(slot)
+
+
+def required_intake_slots(tracker: Tracker) -> list[str]:
+    """The questions still worth asking, given the answers so far."""
+    if tracker.get_slot("flow_stop"):
+        return []
+    slots = list(SLOTS)
+    if tracker.get_slot("formal_rejection") is True:
+        slots.remove("decision_date")  # the decision is made: no date to wait for
+    count = tracker.get_slot("interviewer_count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        slots.remove("interviewer_names")
+    if count == 1 or tracker.get_slot("met_hiring_manager") is True:
+        slots.remove("hr_contact")  # the contact rule will not need the HR person
+    return slots
+
+
+def _slot_value(result: Any) -> Any:
+    value = result.as_slot()
+    return NONE if value is None else value  # "aucune", "personne": an answer, not a gap
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return required_intake_slots(tracker)
+
+    def _check(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        if not isinstance(value, str):
+            return {slot: value}  # pre-filled from the first message, already normalised
+        today = local_today(settings().coach_tz)
+        answering = tracker.get_slot("requested_slot") == slot
+        if answering:
+            stop = interruption(value)
+            if stop:
+                return {slot: None, **stop_slots(stop)}
+            if is_why_question(value):
+                dispatcher.utter_message(text=WHY_WE_ASK[slot])
+                return {slot: None}
+            correction = parse_correction(value, today=today)
+            if correction is not None and correction.value:
+                target = correction.slot or slot
+                if target != slot and target in SLOTS and tracker.get_slot(target) is not None:
+                    return self._correct(target, slot, correction.value, dispatcher, today)
+                value = correction.value
+        result = validate_slot(slot, value, today=today)
+        if not result.ok:
+            _text, buttons = question(slot, tracker)
+            dispatcher.utter_message(text=result.message, buttons=buttons or None)
+            return {slot: None, "ask_quietly": True}
+        if result.message:
+            dispatcher.utter_message(text=result.message)
+        out: dict[str, Any] = {slot: _slot_value(result)}
+        if slot == "stage" and result.value == "candidature":
+            # Turned down on the application: nobody was met.
+            out.update(interviewer_count=0, met_hiring_manager=False)
+        if slot == "interviewer_count" and result.value == 0:
+            out.update(met_hiring_manager=False)
+        return out
+
+    def _correct(
+        self,
+        target: str,
+        current: str,
+        raw: str,
+        dispatcher: CollectingDispatcher,
+        today: dt.date,
+    ) -> dict[str, Any]:
+        result = validate_slot(target, raw, today=today)
+        if not result.ok:
+            dispatcher.utter_message(text=result.message)
+            return {current: None}
+        value = _slot_value(result)
+        shown = value
+        if isinstance(result.value, dt.date):
+            shown = format_date_fr(result.value, today=today)
+        elif isinstance(value, list):
+            shown = ", ".join(value)
+        dispatcher.utter_message(text=f"C'est corrigé : {shown}. Je reprends ma question.")
+        return {target: value, current: None}
+
+    async def _validate(
+        self,
+        slot: str,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        return self._check(slot, value, dispatcher, tracker)
+
+    async def validate_company(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("company", value, dispatcher, tracker)
+
+    async def validate_position(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("position", value, dispatcher, tracker)
+
+    async def validate_rejection_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("rejection_date", value, dispatcher, tracker)
+
+    async def validate_stage(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("stage", value, dispatcher, tracker)
+
+    async def validate_formal_rejection(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("formal_rejection", value, dispatcher, tracker)
+
+    async def validate_decision_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("decision_date", value, dispatcher, tracker)
+
+    async def validate_interviewer_count(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("interviewer_count", value, dispatcher, tracker)
+
+    async def validate_interviewer_names(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("interviewer_names", value, dispatcher, tracker)
+
+    async def validate_met_hiring_manager(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("met_hiring_manager", value, dispatcher, tracker)
+
+    async def validate_hr_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("hr_contact", value, dispatcher, tracker)
+
+    async def validate_network_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("network_contact", value, dispatcher, tracker)
+
+    async def validate_culture(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("culture", value, dispatcher, tracker)
+
+
+class _AskIntake(Action, abc.ABC):
+    """Asks one intake question; silent right after a validator already asked it back."""
+
+    slot = ""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """Abstract: rasa-sdk registers only the concrete per-slot subclasses."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("ask_quietly"):
+            return [SlotSet("ask_quietly", None)]
+        text, buttons = question(self.slot, tracker)
+        if self.slot == "rejection_date" and isinstance(tracker.get_slot("date_hint"), str):
+            text = tracker.get_slot("date_hint")
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return [SlotSet("date_hint", None)]
+        dispatcher.utter_message(text=text, buttons=buttons or None)
+        return []
+
+
+# One concrete ask action per slot (rasa-sdk registers every concrete Action subclass).
+def _ask_class(slot: str) -> type[_AskIntake]:
+    def name(self: _AskIntake) -> str:
+        return f"action_ask_{slot}"
+
+    return type(f"ActionAsk_{slot}", (_AskIntake,), {"slot": slot, "name": name})
+
+
+ASK_ACTIONS: Final = {slot: _ask_class(slot) for slot in SLOTS}
+
+
+def _first_text(tracker: Tracker) -> str:
+    text = (tracker.latest_message or {}).get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+class ActionStartIntake(Action):
+    """Opens the intake: a paused one goes on, otherwise the first message pre-fills a new one."""
+
+    def name(self) -> str:
+        return "action_start_intake"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = _first_text(tracker)
+        today = local_today(settings().coach_tz)
+        facts = extract_rejection_facts(text, today=today) if text else None
+        paused = tracker.get_slot("paused_flow") == FORM and _company(tracker)
+        new_company = facts.company if facts else None
+        if paused and (new_company is None or new_company.lower() == paused.lower()):
+            dispatcher.utter_message(
+                text=f"Reprenons votre refus chez {paused} là où nous en étions."
+            )
+            return [SlotSet("paused_flow", None), SlotSet("flow_stop", None)]
+        events: list[dict[str, Any]] = [
+            SlotSet(slot, None) for slot in (*SLOTS, *HELPER_SLOTS, "paused_flow")
+        ]
+        known = facts.slots() if facts else {}
+        position = str(known.get("position") or "")
+        contract = facts.contract if facts else None
+        if contract and position and contract.lower() not in position.lower():
+            known["position"] = f"{position} ({contract})"
+        events += [SlotSet(slot, value) for slot, value in known.items()]
+        opening = (
+            f"Je suis désolé·e pour ce refus de {known['company']}."
+            if known.get("company")
+            else "Je suis désolé·e pour ce refus."
+        )
+        picked = _picked_up(known, today)
+        lines = [opening]
+        if picked:
+            lines.append(f"J'ai bien noté : {picked}.")
+        lines.append(
+            "Quelques questions pour garder une trace utile. Aux questions facultatives, "
+            "« je ne sais pas » ou « passer » conviennent, et « pourquoi ? » vous dit à quoi "
+            "sert une question."
+        )
+        dispatcher.utter_message(text="\n".join(lines))
+        if facts and facts.date_problem is not None and facts.date_problem.message:
+            events.append(SlotSet("date_hint", facts.date_problem.message))
+        return events
+
+
+def _picked_up(known: dict[str, Any], today: dt.date) -> str:
+    parts: list[str] = []
+    if known.get("company"):
+        parts.append(str(known["company"]))
+    if known.get("position"):
+        parts.append(f"poste de {known['position']}")
+    if known.get("rejection_date"):
+        day = dt.date.fromisoformat(str(known["rejection_date"]))
+        parts.append(f"réponse reçue {format_date_fr(day, today=today)}")
+    return ", ".join(parts)
+
+
+class ActionFinishIntake(Action):
+    """Stores the rejection when the form is complete (or handles a pause / cancel)."""
+
+    def name(self) -> str:
+        return "action_finish_intake"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        stopped = stop_events(dispatcher, tracker, FORM, reset=[*SLOTS, *HELPER_SLOTS])
+        if stopped is not None:
+            return stopped
+        slots = {slot: tracker.get_slot(slot) for slot in SLOTS}
+        values = rejection_values(slots)
+        if any(values[name] is None for name in REQUIRED):
+            dispatcher.utter_message(
+                text="Il me manque l'entreprise, le poste ou la date : tapez /refus pour reprendre."
+            )
+            return [SlotSet("paused_flow", FORM), SlotSet("flow_step", None)]
+        uid = telegram_user_id(tracker)
+        today = local_today(settings().coach_tz)
+        try:
+            with transaction(sessions()) as session:
+                user = find_user(session, uid) if uid is not None else None
+                if user is None:
+                    dispatcher.utter_message(
+                        text="Je ne peux rien enregistrer sans votre accord : tapez /start."
+                    )
+                    return [SlotSet("flow_step", None)]
+                rejection = save_rejection(session, user, slots)
+                rejection_id = rejection.id
+        except SQLAlchemyError:
+            log.exception("could not save a rejection")
+            dispatcher.utter_message(
+                text="Je n'ai pas pu enregistrer ce refus (souci technique). Vos réponses "
+                "restent en mémoire : écrivez « on reprend » un peu plus tard."
+            )
+            return [SlotSet("paused_flow", FORM), SlotSet("flow_step", None)]
+        dispatcher.utter_message(text="C'est noté ✅\n" + describe_rejection(values, today=today))
+        return [
+            SlotSet("current_rejection_id", rejection_id),
+            SlotSet("paused_flow", None),
+            SlotSet("flow_step", "intake_saved"),
+        ]
