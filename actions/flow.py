@@ -45,6 +45,7 @@ _CANCEL: Final = re.compile(
     r"arr[eê]te[sz]?(?:\s+tout)?|abandonner?|j['’]abandonne|oublie[sz]?\s+(?:ça|ca))\s*[.!]*\s*$",
     re.IGNORECASE,
 )
+MAX_STOP_WORDS: Final = 12
 CANCELLED: Final = (
     "C'est annulé, je n'enregistre rien de cette partie. Revenez quand vous voulez : /aide "
     "montre tout ce que nous pouvons faire ensemble."
@@ -56,8 +57,11 @@ def is_cancel(text: str) -> bool:
 
 
 def interruption(text: Any) -> str | None:
-    """ "pause" or "cancel" when an answer inside a form is really a request to stop."""
-    if not isinstance(text, str):
+    """ "pause" or "cancel" when an answer inside a form is really a request to stop.
+
+    Only short messages count: a journal entry that says "pas maintenant" somewhere in its
+    third sentence is an entry, not a request to stop."""
+    if not isinstance(text, str) or len(text.split()) > MAX_STOP_WORDS:
         return None
     if is_cancel(text):
         return "cancel"
@@ -148,7 +152,9 @@ class ActionPostpone(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        flow = tracker.get_slot("paused_flow") or tracker.get_slot("flow_step")
+        flow = tracker.get_slot("paused_flow")
+        if flow is None and tracker.get_slot("flow_step") == NEXT_STEPS:
+            flow = NEXT_STEPS
         return postpone(dispatcher, tracker, flow, now=dt.datetime.now(dt.UTC))
 
 
@@ -178,7 +184,7 @@ class ActionResumeConversation(Action):
             text="Nous n'avions rien laissé en suspens. Par quoi voulez-vous commencer ?",
             buttons=MAIN_TOPICS,
         )
-        return []
+        return [SlotSet("paused_flow", None)]
 
 
 def deactivate_for_safety(tracker: Tracker) -> list[dict[str, Any]]:

@@ -317,15 +317,111 @@ class _AskIntake(Action, abc.ABC):
         return []
 
 
-# One concrete ask action per slot (rasa-sdk registers every concrete Action subclass).
-def _ask_class(slot: str) -> type[_AskIntake]:
-    def name(self: _AskIntake) -> str:
-        return f"action_ask_{slot}"
-
-    return type(f"ActionAsk_{slot}", (_AskIntake,), {"slot": slot, "name": name})
+# One concrete ask action per slot, written out: the action server's worker processes
+# import them by name, so they cannot be made on the fly.
 
 
-ASK_ACTIONS: Final = {slot: _ask_class(slot) for slot in SLOTS}
+class ActionAskCompany(_AskIntake):
+    slot = "company"
+
+    def name(self) -> str:
+        return "action_ask_company"
+
+
+class ActionAskPosition(_AskIntake):
+    slot = "position"
+
+    def name(self) -> str:
+        return "action_ask_position"
+
+
+class ActionAskRejectionDate(_AskIntake):
+    slot = "rejection_date"
+
+    def name(self) -> str:
+        return "action_ask_rejection_date"
+
+
+class ActionAskStage(_AskIntake):
+    slot = "stage"
+
+    def name(self) -> str:
+        return "action_ask_stage"
+
+
+class ActionAskFormalRejection(_AskIntake):
+    slot = "formal_rejection"
+
+    def name(self) -> str:
+        return "action_ask_formal_rejection"
+
+
+class ActionAskDecisionDate(_AskIntake):
+    slot = "decision_date"
+
+    def name(self) -> str:
+        return "action_ask_decision_date"
+
+
+class ActionAskInterviewerCount(_AskIntake):
+    slot = "interviewer_count"
+
+    def name(self) -> str:
+        return "action_ask_interviewer_count"
+
+
+class ActionAskInterviewerNames(_AskIntake):
+    slot = "interviewer_names"
+
+    def name(self) -> str:
+        return "action_ask_interviewer_names"
+
+
+class ActionAskMetHiringManager(_AskIntake):
+    slot = "met_hiring_manager"
+
+    def name(self) -> str:
+        return "action_ask_met_hiring_manager"
+
+
+class ActionAskHrContact(_AskIntake):
+    slot = "hr_contact"
+
+    def name(self) -> str:
+        return "action_ask_hr_contact"
+
+
+class ActionAskNetworkContact(_AskIntake):
+    slot = "network_contact"
+
+    def name(self) -> str:
+        return "action_ask_network_contact"
+
+
+class ActionAskCulture(_AskIntake):
+    slot = "culture"
+
+    def name(self) -> str:
+        return "action_ask_culture"
+
+
+ASK_ACTIONS: Final[dict[str, type[_AskIntake]]] = {
+    cls.slot: cls
+    for cls in (
+        ActionAskCompany,
+        ActionAskPosition,
+        ActionAskRejectionDate,
+        ActionAskStage,
+        ActionAskFormalRejection,
+        ActionAskDecisionDate,
+        ActionAskInterviewerCount,
+        ActionAskInterviewerNames,
+        ActionAskMetHiringManager,
+        ActionAskHrContact,
+        ActionAskNetworkContact,
+        ActionAskCulture,
+    )
+}
 
 
 def _first_text(tracker: Tracker) -> str:

@@ -130,7 +130,8 @@ def running_stack(
         raise FileNotFoundError(f"no trained model at {model}: run `make model` first")
     rasa_port = rasa_port or free_port()
     action_port = action_port or free_port()
-    auth_token = auth_token or secrets.token_urlsafe(24)
+    # Hex: a urlsafe token may start with "-", which the rasa CLI reads as an option.
+    auth_token = auth_token or secrets.token_hex(24)
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints = write_endpoints(
         log_dir.parent / f"endpoints-{rasa_port}.yml",
@@ -171,8 +172,7 @@ def running_stack(
                     "--credentials",
                     str(ROOT / "credentials.yml"),
                     "--enable-api",
-                    "--auth-token",
-                    auth_token,
+                    f"--auth-token={auth_token}",
                     "--interface",
                     "127.0.0.1",
                     "--port",

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 
 from harness import REPO_ROOT, BotMessage, Emulator
+from sqlalchemy import select, update
+
+from coach.db import make_engine
+from coach.models import Reminder, User
 
 
 def cli(command: str, chat: int, databases: tuple[str, str]) -> dict:  # type: ignore[type-arg]
@@ -34,7 +39,12 @@ async def until(emu: Emulator, chat: int, predicate, timeout: float = 30.0) -> l
         left = deadline - asyncio.get_running_loop().time()
         if left <= 0:
             raise AssertionError(f"no matching bot message; got {[m['text'] for m in seen]}")
-        seen += await emu.wait_for_bot_messages(chat, timeout=left)
+        try:
+            seen += await emu.wait_for_bot_messages(chat, timeout=left)
+        except TimeoutError:
+            raise AssertionError(
+                f"no matching bot message; got {[(m['text'], m['buttons']) for m in seen]}"
+            ) from None
     return seen
 
 
@@ -48,3 +58,32 @@ async def consent(emu: Emulator, chat: int) -> None:
     await until(emu, chat, lambda m: "p:/consent_accept" in m["buttons"])
     await emu.press_button(chat, "p:/consent_accept")
     await until(emu, chat, lambda m: "Merci" in (m["text"] or ""))
+
+
+def no_quiet_hours(app_url: str, chat: int) -> None:
+    # Equal bounds mean no quiet hours: the test passes at any time of day.
+    engine = make_engine(app_url)
+    with engine.begin() as connection:
+        connection.execute(
+            update(User)
+            .where(User.telegram_user_id == chat)
+            .values(quiet_start=dt.time(0, 0), quiet_end=dt.time(0, 0))
+        )
+    engine.dispose()
+
+
+def make_due(app_url: str, chat: int) -> int:
+    """Bring the person's pending reminders to now; returns how many were moved."""
+    engine = make_engine(app_url)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    with engine.begin() as connection:
+        user_id = connection.execute(
+            select(User.id).where(User.telegram_user_id == chat)
+        ).scalar_one()
+        moved = connection.execute(
+            update(Reminder)
+            .where(Reminder.user_id == user_id, Reminder.status == "pending")
+            .values(due_at=now, next_attempt_at=None)
+        ).rowcount
+    engine.dispose()
+    return int(moved or 0)

@@ -252,6 +252,7 @@ def test_long_answers_are_never_read_as_a_stop() -> None:
         "une trace de ce que j'ai ressenti en lisant ce mail"
     )
     assert interruption(entry) is None
+    assert interruption(entry + " Bref, on en reparle demain.") is None
     assert interruption("pas maintenant") == "pause"
 
 
@@ -402,7 +403,8 @@ async def test_resume_goes_back_to_the_paused_place() -> None:
     await ActionResumeConversation().run(dispatcher, tracker({"paused_flow": "next_steps"}), {})
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/journal_write"
     dispatcher = CollectingDispatcher()
-    assert await ActionResumeConversation().run(dispatcher, tracker({}), {}) == []
+    events = await ActionResumeConversation().run(dispatcher, tracker({}), {})
+    assert slot_events(events) == {"paused_flow": None}
     assert "rien laissé en suspens" in texts(dispatcher)[0]
 
 

@@ -87,9 +87,7 @@ async def test_crisis_is_answered_without_rasa(make_relay, session_factory) -> N
         assert user is not None and user.crisis_at is not None
 
 
-async def test_crisis_stops_the_form_without_sending_text(
-    make_relay, session_factory
-) -> None:  # type: ignore[no-untyped-def]
+async def test_crisis_stops_the_form_without_sending_text(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
     consent(session_factory)
     rasa = FakeRasa(answer={"messages": [{"recipient_id": "4242", "text": "dialogue copy"}]})  # type: ignore[arg-type]
     replies = await make_relay(rasa).handle_text(CAMILLE, "je veux en finir")

@@ -1,0 +1,122 @@
+"""Logging a rejection end to end (real Rasa, action server, bot and Telegram emulator).
+
+One free-text sentence gives the company, the position and the date; buttons answer the
+closed questions; "pourquoi ?" is answered mid-form; the mood check, the professional
+nudge and a journal entry follow; ``python -m coach export`` shows all of it. A second
+scenario pauses the intake ("on en reparle demain") and lets the reminder reopen it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from harness import BotMessage, Emulator
+from steps import cli, consent, make_due, no_quiet_hours, text_of, until
+
+CHAT = 5_550_200
+PAUSING_CHAT = 5_550_201
+
+
+def has_button(payload: str):  # type: ignore[no-untyped-def]
+    return lambda m: payload in m["buttons"]
+
+
+def says(fragment: str):  # type: ignore[no-untyped-def]
+    return lambda m: fragment in (m["text"] or "")
+
+
+def paris_yesterday() -> str:
+    from zoneinfo import ZoneInfo
+
+    return (dt.datetime.now(ZoneInfo("Europe/Paris")).date() - dt.timedelta(days=1)).isoformat()
+
+
+async def test_a_rejection_from_one_sentence_to_the_journal(
+    telegram: Emulator, databases: tuple[str, str]
+) -> None:
+    emu = telegram
+    await consent(emu, CHAT)
+
+    await emu.send_message(CHAT, "refus de Capgemini pour le CDI de data analyst reçu hier")
+    opened = await until(emu, CHAT, has_button("p:entretiens_suivants"))
+    assert "Capgemini" in text_of(opened) and "data analyst" in text_of(opened)
+    assert "Quelle entreprise" not in text_of(opened), "what was said is not asked again"
+
+    await emu.press_button(CHAT, "p:entretiens_suivants")
+    # "refus … reçu" already says the rejection is official: neither that question nor the
+    # decision date (the decision is made) is asked.
+    count = await until(emu, CHAT, has_button("p:plusieurs"))
+    assert "officiel" not in text_of(count) and "décision" not in text_of(count)
+    await emu.press_button(CHAT, "p:1")
+    await until(emu, CHAT, says("son nom"))
+
+    await emu.send_message(CHAT, "pourquoi tu me demandes ça ?")
+    why = await until(emu, CHAT, says("son nom"))
+    assert "salutation" in text_of(why), text_of(why)
+
+    await emu.send_message(CHAT, "julie martin")
+    await until(emu, CHAT, says("responsable"))
+    await emu.press_button(CHAT, "p:non")
+    # One interviewer: the HR question is skipped, the network one comes.
+    network = await until(emu, CHAT, has_button("p:personne"))
+    assert "RH" not in text_of(network)
+    await emu.press_button(CHAT, "p:personne")
+    await until(emu, CHAT, has_button("p:formal"))
+    await emu.press_button(CHAT, "p:formal")
+
+    recap = await until(emu, CHAT, has_button("p:deception"))
+    assert "C'est noté" in text_of(recap) and "Julie Martin" in text_of(recap)
+    await emu.press_button(CHAT, "p:deception")
+    answer = await until(emu, CHAT, has_button("p:/journal_write"))
+    assert "Quelques pistes" in text_of(answer)
+    assert "remercier Capgemini" in text_of(answer), "the professional nudge"
+
+    await emu.press_button(CHAT, "p:/journal_write")
+    await until(emu, CHAT, says("journal des refus"))
+    entry = "Le plus dur, c'est d'avoir cru que c'était gagné après le dernier entretien."
+    await emu.send_message(CHAT, entry)
+    await until(emu, CHAT, says("C'est noté dans votre journal"))
+
+    await emu.send_command(CHAT, "/journal")
+    shown = await until(emu, CHAT, says("Vos dernières notes"))
+    assert "cru que c'était gagné" in text_of(shown)
+
+    exported = cli("export", CHAT, databases)
+    [rejection] = exported["rejections"]
+    assert rejection["company"] == "Capgemini"
+    assert rejection["position"] == "data analyst (CDI)"
+    assert rejection["rejection_date"] == paris_yesterday()
+    assert rejection["stage"] == "entretiens_suivants"
+    assert rejection["formal_rejection"] is True
+    assert rejection["interviewer_count"] == 1
+    assert rejection["interviewer_names"] == "Julie Martin"
+    assert [m["mood"] for m in exported["moods"]] == ["deception"]
+    assert exported["moods"][0]["rejection_id"] == rejection["id"]
+    [journal] = exported["journal"]
+    assert journal["text"] == entry and journal["rejection_id"] == rejection["id"]
+
+
+async def test_on_en_reparle_demain_and_the_reminder_reopens_the_intake(
+    telegram: Emulator, databases: tuple[str, str]
+) -> None:
+    emu, (app_url, _) = telegram, databases
+    await consent(emu, PAUSING_CHAT)
+    no_quiet_hours(app_url, PAUSING_CHAT)
+
+    await emu.send_message(PAUSING_CHAT, "j'ai pas eu le poste chez Decathlon")
+    await until(emu, PAUSING_CHAT, says("Pour quel poste"))
+    await emu.send_message(PAUSING_CHAT, "on en reparle demain")
+    paused = await until(emu, PAUSING_CHAT, says("Rendez-vous"))
+    assert "demain" in text_of(paused)
+    [reminder] = cli("export", PAUSING_CHAT, databases)["reminders"]
+    assert reminder["kind"] == "resume_tomorrow" and reminder["status"] == "pending"
+
+    assert make_due(app_url, PAUSING_CHAT) == 1
+    reopened: list[BotMessage] = await until(emu, PAUSING_CHAT, says("Pour quel poste"))
+    assert "Reprenons" in text_of(reopened) and "Decathlon" in text_of(reopened)
+
+    await emu.send_message(PAUSING_CHAT, "vendeur")
+    await until(emu, PAUSING_CHAT, says("Quand avez-vous reçu"))
+    await emu.send_command(PAUSING_CHAT, "/annuler")
+    await until(emu, PAUSING_CHAT, says("C'est annulé"))
+    assert cli("export", PAUSING_CHAT, databases)["rejections"] == []
