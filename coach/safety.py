@@ -339,7 +339,7 @@ _LETHAL = (
     rf"|vivre\b{_NO_AFTER_VIVRE})"
     rf"|ne pas (?:exister|me reveiller|etre en vie|vivre\b{_NO_AFTER_VIVRE})"
     rf"|etre morte?s?\b(?! {_IDIOM_DE})"
-    r"|partir (?:pour toujours|a jamais)\b(?! (?:de|en|a|au|aux|vers|dans|chez|loin)\b)"
+    r"|partir (?:pour toujours|a jamais|pour de bon)\b(?! (?:de|en|a|au|aux|vers|dans|chez|loin)\b)"
     r"|me laisser mourir"
     r"|me foutre en le air|dormir pour toujours|me faire du mal"
     r"|me faire mal\b(?! (?:a|au|aux|en)\b)|me blesser|me pendre"
@@ -477,6 +477,7 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"plus rien ne me retient\b(?! (?:dans|a|au|en|chez|la bas)\b)",
     r"rien ne me retient plus\b(?! (?:dans|a|au|en|chez|la bas)\b)",
     r"que tout (?:se )?arrete\b(?! (?:pour|avec|dans|chez|a|au|en)\b)",
+    r"que (?:ma vie|mon existence) (?:se )?(?:arrete|termine|finisse|finit|cesse)\b",
     r"(?:veux|voudrais|aimerais|besoin|envie) (?:juste |seulement |simplement )?que"
     r" (?:ca|cela|la douleur|la souffrance|le mal) (?:se )?arrete\b",
     # burden, being missed
@@ -488,6 +489,8 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"manquerai[st]? a personne\b",
     r"(?:suis|etre|me sens|me sent|reste) (?:juste |que |seulement |vraiment )?(?:un|une)"
     r" fardeau\b",
+    r"(?:ne suis|ne me sens|ne serai) (?:que|rien de plus que|plus que) (?:un|une)"
+    r" (?:poids|fardeau|boulet)\b(?! (?:en moins|de moins)\b)",
     r"(?:suis|etre|me sens) (?:juste |que |seulement |vraiment )?un poids (?:mort )?pour"
     r" (?:ma famille|mes proches|tout le monde|les autres|mon entourage|mes enfants"
     r"|mes parents|mon conjoint|ma conjointe|mes amis)\b",
@@ -518,7 +521,14 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"|a la|avec|sur|par accident|accidentellement|sans faire expres|pendant|chez|dans)\b)",
     r"(?:me|se) (?:fais|fait|faire|suis fait|suis faite) saigner\b",
     r"je me (?:blesse|coupe|frappe|cogne|tape|brule|griffe)\b[a-z ]{0,50}?"
-    r"(?:volontairement|expres|pour me punir|jusque? a saigner|jusque? au sang)\b",
+    r"(?:volontairement|expres|pour me punir|jusque? a saigner|jusque? au sang"
+    r"|jusque? a (?:avoir |me faire )?des bleus|jusque? aux bleus|jusque? a me faire mal)\b",
+    # first person, present: "je me tape dessus", "je me tape la tête contre les murs" (the
+    # impersonal idiom "c'est à se taper la tête contre les murs" does not fire)
+    r"je me (?:tape|frappe|cogne) (?:dessus|moi meme)\b",
+    r"je me (?:tape|frappe|cogne) (?:encore |souvent |tout le temps )?la tete contre"
+    r" (?:les|le|des) murs?\b(?! (?:avec|a cause|pour|sur|a propos|a force|quand|depuis"
+    r"|parce|chaque fois|de ce|de cette|de ces)\b)",
     # overdose
     rf"(?:avale|avaler|avalee|avales) (?:des|mes|tous mes|toutes mes|plein de|une boite de"
     rf"|la boite de|tout ce que je ai come|une plaquette de) {_DRUGS}",

@@ -14,6 +14,11 @@ from coach.safety import CRISIS_PAUSE, CRISIS_REPLY, crisis_evidence, detect_cri
 # Every one of these must be caught: typos, no accents, SMS, tutoiement, inside longer
 # messages, mixed case, emoji.
 POSITIVES: list[str] = [
+    # burden, leaving for good, hitting oneself, wanting one's life to stop
+    "je ne suis qu'un poids, je veux partir pour de bon",
+    "je me tape la tête contre les murs",
+    "je me tape dessus jusqu'à avoir des bleus",
+    "je veux que ma vie s'arrête",
     # en finir
     "je veux en finir",
     "Je veux en finir.",
@@ -387,6 +392,11 @@ def test_every_crisis_example_of_the_assistant_is_caught() -> None:
         "j'ai pris des cachets pour dormir",
         "je me tape la tête contre les murs avec ce recruteur",
         "il faut dire adieu à mes rêves de ce poste",
+        "c'est à se taper la tête contre les murs, ce recrutement",
+        "ce refus, c'est un poids en moins",
+        "je veux partir pour de bon de cette boîte",
+        "je veux que ce processus s'arrête",
+        "je me tape la honte à chaque entretien",
     ],
 )
 def test_everyday_phrases_near_the_new_patterns_do_not_fire(text: str) -> None:
