@@ -128,7 +128,10 @@ class PayloadStore:
 def console_lines(reply: Reply) -> tuple[list[str], list[Button]]:
     """Lines for the terminal chat; buttons become numbered choices."""
     lines: list[str] = []
-    if reply.text:
+    if reply.text and reply.code:
+        rule = "─" * 40
+        lines.extend([rule, *(reply.text.splitlines() or [""]), rule])
+    elif reply.text:
         lines.extend(reply.text.splitlines() or [""])
     if reply.image:
         lines.append(f"[image : {reply.image}]")

@@ -15,6 +15,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    MessageEntity,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
@@ -73,6 +74,11 @@ def _markup(reply: Reply, payloads: PayloadStore) -> InlineKeyboardMarkup | None
     )
 
 
+def utf16_length(text: str) -> int:
+    """Telegram counts entity offsets in UTF-16 code units (an emoji can count twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 async def send_replies(
     bot: Any, chat_id: int, replies: list[Reply], payloads: PayloadStore
 ) -> None:
@@ -83,7 +89,15 @@ async def send_replies(
             chunks = split_text(reply.text)
             for index, chunk in enumerate(chunks):
                 last = index == len(chunks) - 1
-                await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+                # A draft is sent as one monospace block: one tap copies it in Telegram.
+                entities = (
+                    [MessageEntity(MessageEntity.PRE, 0, utf16_length(chunk))]
+                    if reply.code
+                    else None
+                )
+                await bot.send_message(
+                    chat_id, chunk, reply_markup=markup if last else None, entities=entities
+                )
         elif markup is not None:
             await bot.send_message(chat_id, "Choisissez :", reply_markup=markup)
         if reply.image:

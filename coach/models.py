@@ -93,6 +93,11 @@ class User(Base):
     # Weekly reflection check-in, opt-in: weekday 0 = Monday, hour local. Both None = off.
     reflection_weekday: Mapped[int | None] = mapped_column(Integer)
     reflection_hour: Mapped[int | None] = mapped_column(Integer)
+    # Signature of the feedback requests (coach.drafts.Profile), asked once, editable.
+    signature_name: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    linkedin: Mapped[str | None] = mapped_column(String(300))
 
     rejections: Mapped[list[Rejection]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -189,4 +194,24 @@ class Mood(Base):
         ForeignKey("rejections.id", ondelete="SET NULL")
     )
     mood: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FeedbackRequest(Base):
+    """A request for feedback prepared with the coach: its channel, draft and whether it left."""
+
+    __tablename__ = "feedback_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rejection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rejections.id", ondelete="SET NULL")
+    )
+    channel: Mapped[str] = mapped_column(String(16))  # email / phone / meeting
+    variant: Mapped[str] = mapped_column(String(16))  # coach.drafts.VARIANTS
+    contact_role: Mapped[str | None] = mapped_column(String(32))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    draft: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft / sent / answered
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, delete, inspect, select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from coach.db import make_engine
-from coach.models import JournalEntry, Mood, Rejection, Reminder
+from coach.models import FeedbackRequest, JournalEntry, Mood, Rejection, Reminder
 from coach.users import find_user, sender_id_for
 
 # Export key → (model, fields left out of the export). Keys without a table yet stay as
@@ -22,6 +22,7 @@ EXPORT_SECTIONS: dict[str, tuple[type[DeclarativeBase], frozenset[str]]] = {
     "rejections": (Rejection, frozenset({"user_id"})),
     "moods": (Mood, frozenset({"user_id"})),
     "journal": (JournalEntry, frozenset({"user_id"})),
+    "feedback_requests": (FeedbackRequest, frozenset({"user_id"})),
     "reminders": (
         Reminder,
         frozenset({"user_id", "attempts", "claimed_by", "claimed_at", "next_attempt_at"}),
@@ -49,6 +50,10 @@ USER_FIELDS = (
     "muted_kinds",
     "reflection_weekday",
     "reflection_hour",
+    "signature_name",
+    "phone",
+    "email",
+    "linkedin",
 )
 
 

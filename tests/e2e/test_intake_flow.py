@@ -120,3 +120,85 @@ async def test_on_en_reparle_demain_and_the_reminder_reopens_the_intake(
     await emu.send_command(PAUSING_CHAT, "/annuler")
     await until(emu, PAUSING_CHAT, says("C'est annulé"))
     assert cli("export", PAUSING_CHAT, databases)["rejections"] == []
+
+
+REQUEST_CHAT = 5_550_202
+
+
+async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
+    telegram: Emulator, databases: tuple[str, str]
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from coach.intake import format_date_fr
+    from coach.timing import plan_feedback_request
+
+    emu, chat = telegram, REQUEST_CHAT
+    await consent(emu, chat)
+    await emu.send_message(chat, "refus de Capgemini pour le poste de data analyst reçu hier")
+    await until(emu, chat, has_button("p:entretiens_suivants"))
+    for payload, next_step in [
+        ("p:entretiens_suivants", has_button("p:plusieurs")),
+        ("p:1", says("son nom")),
+    ]:
+        await emu.press_button(chat, payload)
+        await until(emu, chat, next_step)
+    await emu.send_message(chat, "Julie Martin")
+    await until(emu, chat, says("responsable"))
+    await emu.press_button(chat, "p:non")
+    await until(emu, chat, has_button("p:personne"))
+    await emu.press_button(chat, "p:personne")
+    await until(emu, chat, has_button("p:formal"))
+    await emu.press_button(chat, "p:formal")
+    await until(emu, chat, has_button("p:ca_va"))
+    await emu.press_button(chat, "p:ca_va")
+    await until(emu, chat, has_button("p:/ask_timing"))
+
+    await emu.press_button(chat, "p:/ask_timing")
+    plan_messages = await until(emu, chat, has_button("p:/request_draft"))
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+    plan = plan_feedback_request(
+        today - dt.timedelta(days=1), formal_rejection=True, decision_date=None, culture="formal"
+    )
+    shown = text_of(plan_messages)
+    for label, day in (
+        ("au plus tôt", plan.earliest),
+        ("idéalement", plan.recommended),
+        ("au plus tard", plan.latest),
+    ):
+        assert f"{label} : {format_date_fr(day, today=today)}" in shown, shown
+    assert "À qui écrire" in shown and "Julie Martin" in shown
+
+    await emu.press_button(chat, "p:/request_draft")
+    await until(emu, chat, says("prénom et quel nom"))
+    for answer, next_question in [
+        ("Camille Durand", "téléphone"),
+        ("06 12 34 56 78", "e-mail"),
+        ("camille@example.org", "LinkedIn"),
+    ]:
+        await emu.send_message(chat, answer)
+        await until(emu, chat, says(next_question))
+    await emu.press_button(chat, "p:passer")
+    draft_messages = await until(emu, chat, has_button("p:/request_sent"))
+    draft = text_of(draft_messages)
+    assert "Objet : Votre retour sur ma candidature au poste de data analyst" in draft
+    for value in ("Capgemini", "Bonjour Julie Martin,", "Camille Durand", "06 12 34 56 78"):
+        assert value in draft
+    assert "camille@example.org" in draft and "[" not in draft
+
+    await emu.press_button(chat, "p:plus court")
+    shorter = text_of(await until(emu, chat, has_button("p:/request_sent")))
+    assert "nouvelle version" in shorter and "Camille Durand" in shorter
+    assert len(shorter) < len(draft)
+    await emu.press_button(chat, "p:/request_sent")
+    await until(emu, chat, says("relance"))
+
+    exported = cli("export", chat, databases)
+    [request] = exported["feedback_requests"]
+    assert request["status"] == "sent" and "Camille Durand" in request["draft"]
+    kinds = {r["kind"]: r["status"] for r in exported["reminders"]}
+    assert kinds["follow_up"] == "pending"
+    [rejection] = exported["rejections"]
+    assert rejection["timing"]["recommended"] == plan.recommended.isoformat()
+    assert rejection["contact"]["primary"] == "interviewer"
+    assert exported["user"]["signature_name"] == "Camille Durand"

@@ -1,0 +1,267 @@
+"""The feedback-request actions against a real SQLite database (fixed rejection data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions import requests as req
+from coach.db import transaction
+from coach.models import FeedbackRequest, Rejection, Reminder, User
+from coach.users import give_consent
+
+UID = 4343
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)  # Wednesday 25 November, 11:00 Paris
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(req, "_now", lambda: NOW)
+
+
+def tracker(
+    slots: dict[str, Any] | None = None,
+    *,
+    text: str = "",
+    intent: str = "x",
+    entities: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    return Tracker(
+        str(UID),
+        dict(slots or {}),
+        {"intent": {"name": intent}, "text": text, "entities": entities or [], "metadata": {}},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("text") or (m.get("custom") or {}).get("text") or "" for m in dispatcher.messages]
+
+
+def setup_rejection(**overrides: Any) -> int:
+    from actions.common import sessions
+
+    with transaction(sessions()) as session:
+        user = give_consent(session, UID, first_name="Camille", timezone="Europe/Paris", now=NOW)
+        values: dict[str, Any] = {
+            "company": "Capgemini",
+            "position": "data analyst",
+            "rejection_date": dt.date(2026, 11, 24),
+            "stage": "entretiens_suivants",
+            "formal_rejection": True,
+            "interviewer_count": 1,
+            "interviewer_names": "Julie Martin",
+            "culture": "formal",
+            **overrides,
+        }
+        rejection = Rejection(user_id=user.id, **values)
+        session.add(rejection)
+        session.flush()
+        return rejection.id
+
+
+def rows(model: Any) -> list[Any]:
+    from actions.common import sessions
+
+    with sessions()() as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+async def test_plan_gives_the_window_the_contact_and_a_reminder(action_db: str) -> None:
+    rejection_id = setup_rejection(network_contact="Sam Leroy")
+    dispatcher = CollectingDispatcher()
+    events = await req.ActionPlanRequest().run(dispatcher, tracker(intent="ask_timing"), {})
+    timing, contact, _channel = texts(dispatcher)
+    assert "au plus tôt : vendredi 27 novembre" in timing
+    assert "idéalement : mardi 1er décembre" in timing
+    assert "au plus tard : mardi 8 décembre" in timing
+    assert "Je vous le rappelle mardi 1er décembre à 9 h" in timing
+    assert "Julie Martin" in contact and "Sam Leroy" in contact
+    assert next(b["payload"] for b in dispatcher.messages[2]["buttons"]) == "/request_draft"
+    assert slot_events(events) == {"current_rejection_id": rejection_id}
+    [reminder] = rows(Reminder)
+    assert reminder.kind == "feedback_request"
+    assert reminder.due_at == dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # 9:00 Paris
+    [rejection] = rows(Rejection)
+    assert rejection.timing["recommended"] == "2026-12-01"
+    assert rejection.contact["primary"] == "interviewer"
+    assert rejection.contact["also_ask_network"] is True
+
+
+async def test_an_open_window_says_so_without_a_reminder(action_db: str) -> None:
+    setup_rejection(rejection_date=dt.date(2026, 11, 16), culture="casual")
+    dispatcher = CollectingDispatcher()
+    await req.ActionPlanRequest().run(dispatcher, tracker(intent="ask_contact"), {})
+    contact, timing, _ = texts(dispatcher)
+    assert contact.startswith("👤")
+    assert "écrivez sans tarder" in timing or "dès aujourd'hui" in timing
+    assert rows(Reminder) == []
+
+
+async def test_several_rejections_ask_which_one(action_db: str) -> None:
+    first = setup_rejection()
+    from actions.common import sessions
+
+    with transaction(sessions()) as session:
+        user = session.scalar(select(User))
+        assert user is not None
+        session.add(
+            Rejection(
+                user_id=user.id,
+                company="Orange",
+                position="chef de projet",
+                rejection_date=dt.date(2026, 11, 20),
+            )
+        )
+    dispatcher = CollectingDispatcher()
+    assert await req.ActionPlanRequest().run(dispatcher, tracker(intent="ask_timing"), {}) == []
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert f'/ask_timing{{"rejection_id":"{first}"}}' in payloads
+    chosen = CollectingDispatcher()
+    entity = [{"entity": "rejection_id", "value": str(first)}]
+    await req.ActionPlanRequest().run(chosen, tracker(intent="ask_timing", entities=entity), {})
+    assert "Capgemini" in texts(chosen)[0]
+
+
+async def test_no_rejection_yet(action_db: str) -> None:
+    from actions.common import sessions
+
+    with transaction(sessions()) as session:
+        give_consent(session, UID, first_name="Camille", timezone="Europe/Paris", now=NOW)
+    dispatcher = CollectingDispatcher()
+    await req.ActionPlanRequest().run(dispatcher, tracker(intent="ask_timing"), {})
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/report_rejection"
+
+
+async def test_the_signature_is_asked_once_then_remembered(action_db: str) -> None:
+    setup_rejection()
+    first = CollectingDispatcher()
+    events = await req.ActionLoadProfile().run(first, tracker(intent="request_draft"), {})
+    assert slot_events(events)["sig_name"] is None and "une seule fois" in texts(first)[0]
+    form = req.ValidateProfileForm()
+    answers: dict[str, Any] = {}
+    for slot, value in [
+        ("sig_name", "camille durand"),
+        ("sig_phone", "06.12.34.56.78"),
+        ("sig_email", "passer"),
+        ("sig_linkedin", "linkedin.com/in/camille-durand"),
+    ]:
+        out = await getattr(form, f"validate_{slot}")(value, CollectingDispatcher(), tracker(), {})
+        answers.update(out)
+    assert answers["sig_name"] == "Camille Durand" and answers["sig_email"] == "none"
+    dispatcher = CollectingDispatcher()
+    events = await req.ActionWriteDraft().run(
+        dispatcher,
+        tracker({**answers, "draft_variant": "general", "current_rejection_id": None}),
+        {},
+    )
+    block = next(m["custom"]["text"] for m in dispatcher.messages if m.get("custom"))
+    assert "Objet : Votre retour sur ma candidature au poste de data analyst" in block
+    assert "Bonjour Julie Martin," in block and "06 12 34 56 78" in block
+    assert "https://linkedin.com/in/camille-durand" in block and "[" not in block
+    assert slot_events(events)["draft_options"]["variant"] == "general"
+    [user] = rows(User)
+    assert (user.signature_name, user.phone, user.email) == (
+        "Camille Durand",
+        "06 12 34 56 78",
+        None,
+    )
+    again = CollectingDispatcher()
+    events = await req.ActionLoadProfile().run(again, tracker(intent="ask_phone_script"), {})
+    slots = slot_events(events)
+    assert slots["sig_name"] == "Camille Durand" and slots["sig_email"] == "none"
+    assert slots["draft_variant"] == "phone" and texts(again) == []
+    [request] = rows(FeedbackRequest)
+    assert request.status == "draft" and request.channel == "email"
+
+
+async def test_invalid_signature_fields_are_asked_again(action_db: str) -> None:
+    form = req.ValidateProfileForm()
+    dispatcher = CollectingDispatcher()
+    out = await form.validate_sig_email("camille@", dispatcher, tracker(), {})
+    assert out == {"sig_email": None, "ask_quietly": True}
+    assert "exemple.fr" in texts(dispatcher)[0]
+    assert (await form.validate_sig_phone("on en reparle demain", dispatcher, tracker(), {}))[
+        "flow_stop"
+    ] == "pause"
+
+
+async def test_refining_and_sending(action_db: str) -> None:
+    rejection_id = setup_rejection()
+    base = {
+        "sig_name": "Camille Durand",
+        "sig_phone": "none",
+        "sig_email": "none",
+        "sig_linkedin": "none",
+        "profile_dirty": True,
+        "current_rejection_id": rejection_id,
+    }
+    first = CollectingDispatcher()
+    events = await req.ActionWriteDraft().run(
+        first, tracker({**base, "draft_variant": "general"}), {}
+    )
+    options = slot_events(events)["draft_options"]
+    longer = next(m["custom"]["text"] for m in first.messages if m.get("custom"))
+    refined = CollectingDispatcher()
+    events = await req.ActionRefineDraft().run(
+        refined,
+        tracker({**base, "draft_options": options}, text="plus court et plus formel"),
+        {},
+    )
+    shorter = next(m["custom"]["text"] for m in refined.messages if m.get("custom"))
+    assert len(shorter) < len(longer) and "salutations distinguées" in shorter
+    assert slot_events(events)["draft_options"]["short"] is True
+    [draft] = rows(FeedbackRequest)
+    assert draft.draft == shorter, "the latest version is the one kept"
+    puzzled = CollectingDispatcher()
+    assert await req.ActionRefineDraft().run(puzzled, tracker(base, text="euh"), {}) == []
+    assert "Que voulez-vous changer" in texts(puzzled)[0]
+
+    sent = CollectingDispatcher()
+    await req.ActionRequestSent().run(sent, tracker(base, intent="request_sent"), {})
+    assert "relance vendredi 4 décembre" in texts(sent)[0]
+    [request] = rows(FeedbackRequest)
+    assert request.status == "sent" and request.sent_at is not None
+    follow_up = [r for r in rows(Reminder) if r.kind == "follow_up"]
+    assert len(follow_up) == 1
+    assert follow_up[0].payload["intent"] == "EXTERNAL_follow_up"
+    assert follow_up[0].payload["entities"] == {"rejection_id": str(rejection_id)}
+
+    nudge = CollectingDispatcher()
+    await req.ActionFollowUp().run(
+        nudge,
+        tracker(
+            intent="EXTERNAL_follow_up",
+            entities=[{"entity": "rejection_id", "value": str(rejection_id)}],
+        ),
+        {},
+    )
+    block = next(m["custom"]["text"] for m in nudge.messages if m.get("custom"))
+    assert block.startswith("Objet : Re :") and "mercredi 25 novembre" in block
+
+    await req.ActionMarkAnswered().run(
+        CollectingDispatcher(), tracker({"current_rejection_id": rejection_id}), {}
+    )
+    [request] = rows(FeedbackRequest)
+    assert request.status == "answered"
+    assert [r.status for r in rows(Reminder) if r.kind == "follow_up"] == ["cancelled"]
+
+
+async def test_nothing_is_prepared_without_consent(action_db: str) -> None:
+    dispatcher = CollectingDispatcher()
+    await req.ActionPlanRequest().run(dispatcher, tracker(intent="ask_timing"), {})
+    assert "/start" in texts(dispatcher)[0]
+    assert rows(Reminder) == []
