@@ -33,6 +33,8 @@ RUN pip install --no-cache-dir -r requirements/app.txt
 COPY alembic.ini ./
 COPY coach/ coach/
 COPY actions/ actions/
+# The actions read the training examples' vocabulary (actions/flow.py).
+COPY data/nlu/ data/nlu/
 COPY bot/ bot/
 RUN python -m compileall -q coach actions bot
 

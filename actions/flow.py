@@ -9,8 +9,10 @@ place to come back to is kept in the ``paused_flow`` slot: a form name, or "next
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
+import unicodedata
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -23,6 +25,7 @@ from actions.common import MAIN_TOPICS, sessions, telegram_user_id
 from coach.db import transaction
 from coach.emotions import PAUSE_REPLY, is_pause_request
 from coach.reminders import cancel_kind, schedule, user_zone
+from coach.settings import PROJECT_ROOT
 from coach.timeparse import format_fr
 from coach.users import find_user
 
@@ -68,6 +71,38 @@ def interruption(text: Any) -> str | None:
     if is_pause_request(text):
         return "pause"
     return None
+
+
+_WORD: Final = re.compile(r"[^\W\d_]{2,}")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def known_words() -> frozenset[str]:
+    """Every word of the French training examples (``data/nlu``); empty if they are absent."""
+    words: set[str] = set()
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith("- ") and "intent:" not in stripped:
+                words.update(_WORD.findall(_fold(stripped[2:])))
+    return frozenset(words)
+
+
+def looks_like_noise(text: str) -> bool:
+    """True when no word of ``text`` is one the assistant was ever taught ("zrblq fnortx").
+
+    The classifier, trained from scratch, can be very sure of itself on strings it has
+    never seen; this keeps such a message from opening a long form."""
+    vocabulary = known_words()
+    if not vocabulary:
+        return False
+    words = _WORD.findall(_fold(text or ""))
+    return not any(word in vocabulary for word in words)
 
 
 def stop_slots(kind: str) -> dict[str, Any]:

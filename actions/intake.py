@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import sessions, settings, telegram_user_id
-from actions.flow import interruption, local_today, stop_events, stop_slots
+from actions.flow import interruption, local_today, looks_like_noise, stop_events, stop_slots
 from coach.db import transaction
 from coach.intake import (
     CULTURE_CHOICES,
@@ -46,6 +46,7 @@ from coach.users import find_user
 log = logging.getLogger(__name__)
 
 FORM: Final = "intake_form"
+NOISE: Final = "noise"  # flow_step value: the message was not a rejection after all
 #: Slots the form uses besides the answers (reset when a new rejection starts).
 HELPER_SLOTS: Final = ("date_hint", "ask_quietly", "flow_stop")
 
@@ -439,6 +440,10 @@ class ActionStartIntake(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = _first_text(tracker)
+        if text and looks_like_noise(text):
+            # Misread by the classifier: answer like the fallback, the form closes at once.
+            dispatcher.utter_message(response="utter_default")
+            return [SlotSet("flow_step", NOISE)]
         today = local_today(settings().coach_tz)
         facts = extract_rejection_facts(text, today=today) if text else None
         paused = tracker.get_slot("paused_flow") == FORM and _company(tracker)
@@ -447,8 +452,12 @@ class ActionStartIntake(Action):
             dispatcher.utter_message(
                 text=f"Reprenons votre refus chez {paused} là où nous en étions."
             )
-            return [SlotSet("paused_flow", None), SlotSet("flow_stop", None)]
-        events: list[dict[str, Any]] = [
+            return [
+                SlotSet("paused_flow", None),
+                SlotSet("flow_stop", None),
+                SlotSet("flow_step", None),
+            ]
+        events: list[dict[str, Any]] = [SlotSet("flow_step", None)] + [
             SlotSet(slot, None) for slot in (*SLOTS, *HELPER_SLOTS, "paused_flow")
         ]
         known = facts.slots() if facts else {}

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import datetime as dt
 import logging
@@ -72,6 +73,7 @@ DRAFT_BUTTONS: Final = [
 ]
 VARIANT_BY_INTENT: Final = {
     "request_draft": "general",
+    "EXTERNAL_send_request": "general",
     "ask_phone_script": "phone",
     "ask_meeting": "meeting",
 }
@@ -247,6 +249,29 @@ class ActionLoadProfile(Action):
         return [*events, *(SlotSet(slot, None) for slot in PROFILE_SLOTS)]
 
 
+class ActionSendDay(Action):
+    """The reminder of the recommended day (through ``trigger_intent``): the draft follows."""
+
+    def name(self) -> str:
+        return "action_send_day"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        def work(session: Session, user: User) -> int | None:
+            rejection = _pick(session, user, tracker, dispatcher, "EXTERNAL_send_request")
+            if rejection is None:
+                return None
+            dispatcher.utter_message(
+                text=f"C'est aujourd'hui le jour conseillé pour demander un retour à "
+                f"{rejection.company}. Voici votre brouillon, prêt à copier :"
+            )
+            return rejection.id
+
+        chosen = _with_user(tracker, dispatcher, work)
+        return [SlotSet("current_rejection_id", chosen)] if chosen is not None else []
+
+
 class ActionEditSignature(Action):
     def name(self) -> str:
         return "action_edit_signature"
@@ -334,8 +359,12 @@ class ValidateProfileForm(FormValidationAction):
         return self._check("sig_linkedin", value, dispatcher, validate_linkedin)
 
 
-class _AskProfile(Action):
+class _AskProfile(Action, abc.ABC):
     slot = ""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """Abstract: rasa-sdk registers only the concrete per-slot subclasses."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

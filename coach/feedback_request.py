@@ -37,6 +37,7 @@ __all__ = [
 
 FOLLOW_UP_DELAY: Final = 7  # business days after the request was sent
 FOLLOW_UP_INTENT: Final = "EXTERNAL_follow_up"
+SEND_DAY_INTENT: Final = "EXTERNAL_send_request"  # the recommended day: the draft comes along
 REMINDER_HOUR: Final = 9
 
 
@@ -151,6 +152,8 @@ def timing_message(
             _at_nine(plan.recommended, zone),
             now=now,
             payload={
+                "intent": SEND_DAY_INTENT,
+                "entities": {"rejection_id": str(rejection.id)},
                 "text": f"envoyer votre demande de retour à {rejection.company}",
                 "company": rejection.company,
                 "rejection_id": rejection.id,

@@ -15,6 +15,7 @@ from harness import BotMessage, Emulator
 from steps import cli, consent, make_due, no_quiet_hours, text_of, until
 
 from coach.db import make_engine, make_session_factory, transaction
+from coach.models import Rejection
 from coach.reminders import schedule
 from coach.users import find_user
 
@@ -79,17 +80,32 @@ async def test_conversation_reminder_goes_through_rasa(
     with transaction(make_session_factory(engine)) as session:
         user = find_user(session, chat)
         assert user is not None
+        rejection = Rejection(
+            user_id=user.id,
+            company="Decathlon",
+            position="vendeur",
+            rejection_date=dt.date(2026, 11, 20),
+            formal_rejection=True,
+        )
+        session.add(rejection)
+        session.flush()
+        # The reminder of the recommended day, as coach.feedback_request stores it.
         schedule(
             session,
             user,
             "feedback_request",
             now,
             now=now,
-            payload={"intent": "ask_timing", "company": "Decathlon"},
+            payload={
+                "intent": "EXTERNAL_send_request",
+                "entities": {"rejection_id": str(rejection.id)},
+                "company": "Decathlon",
+            },
         )
     engine.dispose()
-    opened = await until(emu, chat, lambda m: "jours ouvrés" in (m["text"] or ""))
-    assert any("p:/ask_contact" in m["buttons"] for m in opened)
+    opened = await until(emu, chat, lambda m: "signer vos messages" in (m["text"] or ""))
+    assert "jour conseillé pour demander un retour à Decathlon" in text_of(opened)
+    assert "prénom et quel nom" in text_of(opened)
 
 
 async def test_weekly_reflection_opt_in_check_in_and_journal(

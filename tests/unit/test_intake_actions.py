@@ -132,7 +132,7 @@ async def test_a_paused_intake_goes_on_instead_of_starting_over() -> None:
         tracker({"paused_flow": "intake_form", "company": "Orange"}, text="/report_rejection"),
         {},
     )
-    assert slot_events(events) == {"paused_flow": None, "flow_stop": None}
+    assert slot_events(events) == {"paused_flow": None, "flow_stop": None, "flow_step": None}
     assert "Orange" in texts(dispatcher)[0]
     # Another company named: a new rejection, the old answers are cleared.
     events = await ActionStartIntake().run(
@@ -546,3 +546,13 @@ async def test_empty_journal_offers_to_write(action_db: str) -> None:
     await ActionShowJournal().run(dispatcher, tracker(), {})
     assert "vide" in texts(dispatcher)[0]
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/journal_write"
+
+
+async def test_noise_misread_as_a_rejection_gets_the_fallback_not_the_form() -> None:
+    assert flow.looks_like_noise("zrblq fnortx wkkpq vvhz")
+    assert not flow.looks_like_noise("j'ai pas eu le poste chez Zrblq")
+    assert not flow.looks_like_noise("refus de Capgemini")
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartIntake().run(dispatcher, tracker(text="zrblq fnortx wkkpq"), {})
+    assert slot_events(events) == {"flow_step": "noise"}
+    assert dispatcher.messages[0]["response"] == "utter_default"

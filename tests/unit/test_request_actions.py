@@ -95,6 +95,20 @@ async def test_plan_gives_the_window_the_contact_and_a_reminder(action_db: str) 
     [reminder] = rows(Reminder)
     assert reminder.kind == "feedback_request"
     assert reminder.due_at == dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # 9:00 Paris
+    # On the day, the reminder opens the conversation and the draft follows.
+    assert reminder.payload["intent"] == "EXTERNAL_send_request"
+    assert reminder.payload["entities"] == {"rejection_id": str(rejection_id)}
+    day = CollectingDispatcher()
+    opened = await req.ActionSendDay().run(
+        day,
+        tracker(
+            intent="EXTERNAL_send_request",
+            entities=[{"entity": "rejection_id", "value": str(rejection_id)}],
+        ),
+        {},
+    )
+    assert "jour conseillé" in texts(day)[0] and "Capgemini" in texts(day)[0]
+    assert slot_events(opened) == {"current_rejection_id": rejection_id}
     [rejection] = rows(Rejection)
     assert rejection.timing["recommended"] == "2026-12-01"
     assert rejection.contact["primary"] == "interviewer"
