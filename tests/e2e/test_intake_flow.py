@@ -117,6 +117,13 @@ async def test_on_en_reparle_demain_and_the_reminder_reopens_the_intake(
 
     await emu.send_message(PAUSING_CHAT, "vendeur")
     await until(emu, PAUSING_CHAT, says("Quand avez-vous reçu"))
+
+    # A crisis message mid-form: the safety answer, and the form waits to be asked back.
+    await emu.send_message(PAUSING_CHAT, "je veux en finir")
+    await until(emu, PAUSING_CHAT, says("3114"))
+    await emu.send_message(PAUSING_CHAT, "on reprend")
+    resumed = await until(emu, PAUSING_CHAT, says("Quand avez-vous reçu"))
+    assert "Reprenons" in text_of(resumed), "not read as an answer to the date question"
     await emu.send_command(PAUSING_CHAT, "/annuler")
     await until(emu, PAUSING_CHAT, says("C'est annulé"))
     assert cli("export", PAUSING_CHAT, databases)["rejections"] == []
