@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import abc
+import logging
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coach.db import make_engine, make_session_factory
+from coach.db import make_engine, make_session_factory, transaction
+from coach.models import User
 from coach.settings import Settings
-from coach.users import telegram_user_id_from_sender
+from coach.users import find_user, telegram_user_id_from_sender
+
+log = logging.getLogger(__name__)
+
+NO_CONSENT = "Je ne peux rien enregistrer sans votre accord : tapez /start pour commencer."
+DB_PROBLEM = "Un souci technique m'en empêche pour l'instant. Désolé, réessayez bientôt."
 
 MAIN_TOPICS: list[dict[str, str]] = [
     {"title": "J'ai reçu un refus", "payload": "/report_rejection"},
@@ -47,3 +59,48 @@ def first_name(tracker: Tracker) -> str | None:
         return None
     name = " ".join(name.split())[:64]
     return name or None
+
+
+def with_user[T](
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+    work: Callable[[Session, User], T],
+    *,
+    no_user: str = NO_CONSENT,
+    failure: str = DB_PROBLEM,
+) -> T | None:
+    """Run ``work`` in one transaction with the speaker's row. Without that row (no consent)
+    or when the database is unreachable, say so kindly (``no_user`` / ``failure``) and
+    return None."""
+    uid = telegram_user_id(tracker)
+    try:
+        with transaction(sessions()) as session:
+            user = find_user(session, uid) if uid is not None else None
+            if user is None:
+                dispatcher.utter_message(text=no_user)
+                return None
+            return work(session, user)
+    except SQLAlchemyError:
+        log.exception("action %s failed on the database", tracker.latest_action_name)
+        dispatcher.utter_message(text=failure)
+        return None
+
+
+class QuietAsk(Action, abc.ABC):
+    """A form question; silent right after a validator already asked it back (the
+    validator sets ``ask_quietly``)."""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """Abstract: rasa-sdk registers only the concrete subclasses."""
+
+    @abc.abstractmethod
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """Utter the question; return extra events."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("ask_quietly"):
+            return [SlotSet("ask_quietly", None)]
+        return self.ask(dispatcher, tracker)

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import first_name, sessions, telegram_user_id
+from actions.common import QuietAsk, first_name, sessions, telegram_user_id, with_user
 from actions.flow import (
     NEXT_STEP_BUTTONS,
     NEXT_STEPS,
@@ -111,15 +111,11 @@ class ValidateMoodForm(FormValidationAction):
         return {"mood": None, "ask_quietly": True}
 
 
-class ActionAskMood(Action):
+class ActionAskMood(QuietAsk):
     def name(self) -> str:
         return "action_ask_mood"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        if tracker.get_slot("ask_quietly"):
-            return [SlotSet("ask_quietly", None)]
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=MOOD_QUESTION, buttons=MOOD_BUTTON_LIST)
         return []
 
@@ -206,15 +202,11 @@ class ValidateJournalForm(FormValidationAction):
         return {"journal_text": value.strip()[:MAX_TEXT]}
 
 
-class ActionAskJournalText(Action):
+class ActionAskJournalText(QuietAsk):
     def name(self) -> str:
         return "action_ask_journal_text"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        if tracker.get_slot("ask_quietly"):
-            return [SlotSet("ask_quietly", None)]
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         previous = tracker.get_slot("journal_prompt")
         index = (JOURNAL_PROMPTS.index(previous) + 1) if previous in JOURNAL_PROMPTS else 0
         prompt = JOURNAL_PROMPTS[index % len(JOURNAL_PROMPTS)]
@@ -225,26 +217,12 @@ class ActionAskJournalText(Action):
 def _save(
     tracker: Tracker, dispatcher: CollectingDispatcher, kind: str, text: str, prompt: str | None
 ) -> bool:
-    uid = telegram_user_id(tracker)
-    try:
-        with transaction(sessions()) as session:
-            user = find_user(session, uid) if uid is not None else None
-            if user is None:
-                dispatcher.utter_message(text=NO_CONSENT)
-                return False
-            entry = add_entry(
-                session,
-                user,
-                kind,
-                text,
-                prompt=prompt,
-                rejection_id=_rejection_id(session, user, tracker),
-            )
-            return entry is not None
-    except SQLAlchemyError:
-        log.exception("could not save a journal entry")
-        dispatcher.utter_message(text=SAVE_FAILED)
-        return False
+    def work(session: Session, user: User) -> bool:
+        rejection_id = _rejection_id(session, user, tracker)
+        entry = add_entry(session, user, kind, text, prompt=prompt, rejection_id=rejection_id)
+        return entry is not None
+
+    return bool(with_user(tracker, dispatcher, work, no_user=NO_CONSENT, failure=SAVE_FAILED))
 
 
 class ActionSaveJournal(Action):
@@ -311,15 +289,11 @@ class ValidateSuccessesForm(FormValidationAction):
         return {"successes_text": None, "successes_items": items, "ask_quietly": True}
 
 
-class ActionAskSuccessesText(Action):
+class ActionAskSuccessesText(QuietAsk):
     def name(self) -> str:
         return "action_ask_successes_text"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        if tracker.get_slot("ask_quietly"):
-            return [SlotSet("ask_quietly", None)]
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=SUCCESS_PROMPT)
         return []
 

@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import sessions, settings, telegram_user_id
+from actions.common import QuietAsk, sessions, settings, telegram_user_id
 from actions.flow import interruption, local_today, looks_like_noise, stop_events, stop_slots
 from coach.db import transaction
 from coach.intake import (
@@ -295,24 +295,16 @@ class ValidateIntakeForm(FormValidationAction):
         return await self._validate("culture", value, dispatcher, tracker)
 
 
-class _AskIntake(Action, abc.ABC):
-    """Asks one intake question; silent right after a validator already asked it back."""
+class _AskIntake(QuietAsk, abc.ABC):
+    """Asks one intake question, with its buttons."""
 
     slot = ""
 
-    @abc.abstractmethod
-    def name(self) -> str:
-        """Abstract: rasa-sdk registers only the concrete per-slot subclasses."""
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        if tracker.get_slot("ask_quietly"):
-            return [SlotSet("ask_quietly", None)]
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text, buttons = question(self.slot, tracker)
-        if self.slot == "rejection_date" and isinstance(tracker.get_slot("date_hint"), str):
-            text = tracker.get_slot("date_hint")
-            dispatcher.utter_message(text=text, buttons=buttons)
+        hint = tracker.get_slot("date_hint")
+        if self.slot == "rejection_date" and isinstance(hint, str):
+            dispatcher.utter_message(text=hint, buttons=buttons)
             return [SlotSet("date_hint", None)]
         dispatcher.utter_message(text=text, buttons=buttons or None)
         return []

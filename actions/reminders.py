@@ -10,15 +10,12 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import sessions, telegram_user_id
-from coach.db import transaction
+from actions.common import with_user
 from coach.models import User
 from coach.reminders import describe, list_upcoming, pause_all, resume_all, schedule, user_zone
 from coach.timeparse import WhenError, format_fr, parse_when
-from coach.users import find_user
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +51,7 @@ def _with_user[T](
     dispatcher: CollectingDispatcher,
     work: Callable[[Session, User], T],
 ) -> T | None:
-    """Run ``work`` in one transaction with the speaker's row; explain kindly when there is
-    no such row (no consent) or the database is unreachable, and return None then."""
-    uid = telegram_user_id(tracker)
-    try:
-        with transaction(sessions()) as session:
-            user = find_user(session, uid) if uid is not None else None
-            if user is None:
-                dispatcher.utter_message(text=NO_USER)
-                return None
-            return work(session, user)
-    except SQLAlchemyError:
-        log.exception("reminder action failed")
-        dispatcher.utter_message(text=DB_PROBLEM)
-        return None
+    return with_user(tracker, dispatcher, work, no_user=NO_USER, failure=DB_PROBLEM)
 
 
 class ActionSetReminder(Action):

@@ -27,7 +27,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import sessions, settings, telegram_user_id
+from actions.common import QuietAsk, sessions, settings, telegram_user_id, with_user
 from actions.flow import interruption, stop_events, stop_slots
 from coach.db import transaction
 from coach.drafts import (
@@ -146,18 +146,7 @@ def _with_user[T](
     dispatcher: CollectingDispatcher,
     work: Callable[[Session, User], T],
 ) -> T | None:
-    uid = telegram_user_id(tracker)
-    try:
-        with transaction(sessions()) as session:
-            user = find_user(session, uid) if uid is not None else None
-            if user is None:
-                dispatcher.utter_message(text=NO_CONSENT)
-                return None
-            return work(session, user)
-    except SQLAlchemyError:
-        log.exception("feedback request step failed")
-        dispatcher.utter_message(text=DB_PROBLEM)
-        return None
+    return with_user(tracker, dispatcher, work, no_user=NO_CONSENT, failure=DB_PROBLEM)
 
 
 # --------------------------------------------------------------------------- plan
@@ -359,18 +348,10 @@ class ValidateProfileForm(FormValidationAction):
         return self._check("sig_linkedin", value, dispatcher, validate_linkedin)
 
 
-class _AskProfile(Action, abc.ABC):
+class _AskProfile(QuietAsk, abc.ABC):
     slot = ""
 
-    @abc.abstractmethod
-    def name(self) -> str:
-        """Abstract: rasa-sdk registers only the concrete per-slot subclasses."""
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        if tracker.get_slot("ask_quietly"):
-            return [SlotSet("ask_quietly", None)]
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         buttons = None if self.slot == "sig_name" else _SKIP_BUTTON
         dispatcher.utter_message(text=PROFILE_QUESTIONS[self.slot], buttons=buttons)
         return []
