@@ -79,6 +79,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from coach.textfold import MONTH_ALIASES, MONTHS_FR, WEEKDAYS_FR, Folded, correct_word
+
 __all__ = [
     "CONTRACTS",
     "CULTURES",
@@ -237,21 +239,6 @@ WHY_WE_ASK: Final[dict[str, str]] = {
     ),
 }
 
-MONTHS_FR: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-WEEKDAYS_FR: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 #: A day and month without year more than this many days ahead is last year's.
 PAST_YEAR_AFTER_DAYS: Final = 60
@@ -319,43 +306,11 @@ _KEYWORDS: Final = frozenset(
 _NOT_TYPOS: Final = frozenset({"marie", "martin", "javier", "mardis", "jeudis", "derniers"})
 
 
-def _damerau_one(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by exactly one edit (one transposition included)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
 def _correct(word: str) -> str:
-    if len(word) < 5 or word in _KEYWORDS or word in _NOT_TYPOS:
-        return word
-    if word.endswith("s") and word[:-1] in _KEYWORDS:
-        return word
-    candidates = {k for k in _KEYWORDS if _damerau_one(word, k)}
-    return candidates.pop() if len(candidates) == 1 else word
+    return correct_word(word, _KEYWORDS, _NOT_TYPOS)
 
 
-@dataclass(frozen=True)
-class _Folded:
-    """Folded text with typos fixed, and where each character came from in the original."""
-
-    text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
+_Folded = Folded
 
 
 def _fold_for_dates(text: str) -> _Folded:
@@ -436,31 +391,7 @@ _NUMBER_WORDS: Final[dict[str, int]] = {
 }
 _NUMW = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _WD = r"(?P<wd>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-_MONTH_ALIASES: Final[dict[str, int]] = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
+_MONTH_ALIASES: Final = MONTH_ALIASES
 _MONTH = "(?P<mon>" + "|".join(sorted(_MONTH_ALIASES, key=len, reverse=True)) + r")\b(?:\s*\.)?"
 _PART_OF_DAY = r"(?:\s+(?:matin|midi|soir|apres\s+midi|aprem|dans\s+la\s+journee))?"
 # Words after "le 3" that make it a count or an ordinal, not a day of the month.

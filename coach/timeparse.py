@@ -52,6 +52,8 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from coach.textfold import MONTH_ALIASES, MONTHS_FR, WEEKDAYS_FR, Folded, correct_word
+
 __all__ = [
     "DEFAULT_TIME",
     "ParsedWhen",
@@ -65,22 +67,6 @@ __all__ = [
 DEFAULT_TIME: Final = dt.time(9, 0)
 MAX_AHEAD: Final = dt.timedelta(days=366)
 PAST_GRACE_DAYS: Final = 60
-
-WEEKDAYS_FR: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS_FR: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class WhenProblem(StrEnum):
@@ -181,42 +167,11 @@ _KEYWORDS: Final = frozenset(
 _NOT_TYPOS: Final = frozenset({"aupres", "heurte", "mairie", "martin", "matins", "marie"})
 
 
-def _damerau_one(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by exactly one edit (incl. one transposition)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
 def _correct(word: str) -> str:
-    if len(word) < 5 or word in _KEYWORDS or word in _NOT_TYPOS:
-        return word
-    # Plural of a key word (or "-e" added) is the key word itself.
-    if word.endswith("s") and word[:-1] in _KEYWORDS:
-        return word
-    candidates = {k for k in _KEYWORDS if _damerau_one(word, k)}
-    return candidates.pop() if len(candidates) == 1 else word
+    return correct_word(word, _KEYWORDS, _NOT_TYPOS)
 
 
-@dataclass(frozen=True)
-class _Folded:
-    text: str
-    starts: tuple[int, ...]  # original start index of each folded character
-    ends: tuple[int, ...]  # original end index of each folded character
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
+_Folded = Folded
 
 
 def _fold(text: str) -> _Folded:
@@ -268,31 +223,7 @@ _NUMBER_WORDS: Final[dict[str, int]] = {
 }
 _NUM = r"(?:\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _WD = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?"
-_MONTH_ALIASES: Final[dict[str, int]] = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
+_MONTH_ALIASES: Final = MONTH_ALIASES
 _MONTH = "(?:" + "|".join(sorted(_MONTH_ALIASES, key=len, reverse=True)) + r")\b\.?"
 _PART = (
     r"(?:fin\s+(?:de\s+|d\s+)(?:la\s+)?(?:matinee|journee|apres\s+midi|aprem)"

@@ -1,0 +1,97 @@
+"""Shared by the French readers (``coach.intake`` dates and answers, ``coach.timeparse``
+reminder times): one-typo correction of key words, and folded text that remembers where
+each character came from in what the person wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["MONTHS_FR", "MONTH_ALIASES", "WEEKDAYS_FR", "Folded", "correct_word", "damerau_one"]
+
+WEEKDAYS_FR: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_FR: Final = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+#: Month names and their usual abbreviations, folded (no accents), to month numbers.
+MONTH_ALIASES: Final[dict[str, int]] = {
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+}
+
+
+def damerau_one(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one edit (one transposition included)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def correct_word(word: str, keywords: Set[str], not_typos: Set[str]) -> str:
+    """``word`` replaced by the one key word it is a typo of ("mecredi" → "mercredi").
+
+    Words under five letters, real words listed in ``not_typos``, plurals of key words and
+    words one edit away from several key words are left as they are."""
+    if len(word) < 5 or word in keywords or word in not_typos:
+        return word
+    if word.endswith("s") and word[:-1] in keywords:
+        return word
+    candidates = {k for k in keywords if damerau_one(word, k)}
+    return candidates.pop() if len(candidates) == 1 else word
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text with typos fixed, and where each character came from in the original."""
+
+    text: str
+    starts: tuple[int, ...]  # original start index of each folded character
+    ends: tuple[int, ...]  # original end index of each folded character
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.starts[start], self.ends[end - 1]
