@@ -73,13 +73,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from coach.textfold import MONTH_ALIASES, MONTHS_FR, WEEKDAYS_FR, Folded, correct_word
+from coach.textfold import (
+    MONTH_ALIASES,
+    MONTHS_FR,
+    WEEKDAYS_FR,
+    Folded,
+    correct_word,
+    fold_keep_length,
+)
 
 __all__ = [
     "CONTRACTS",
@@ -245,31 +251,7 @@ PAST_YEAR_AFTER_DAYS: Final = 60
 
 # --------------------------------------------------------------------------- normalisation
 
-_APOSTROPHES: Final = frozenset("'’‘`´ʼʻ′")
-_DASHES: Final = frozenset("-‐‑‒–—―_")
-
-
-def _fold1(text: str) -> str:
-    """Lower case, accents off, apostrophes and word hyphens as spaces — same length as input.
-
-    Keeping one output character per input character lets spans found in the folded text
-    be cut from the original (capitalisation and accents preserved).
-    """
-    out: list[str] = []
-    last = len(text) - 1
-    for i, ch in enumerate(text):
-        if ch in _APOSTROPHES:
-            out.append(" ")
-            continue
-        if ch in _DASHES:
-            digits = 0 < i < last and text[i - 1].isdigit() and text[i + 1].isdigit()
-            out.append("-" if digits else " ")
-            continue
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        out.append(unicodedata.normalize("NFKD", low)[:1] or low)
-    return "".join(out)
+_fold1 = fold_keep_length
 
 
 #: Longer answers are read up to this many characters (a 10 000-character paste stays fast).

@@ -4,11 +4,47 @@ each character came from in what the person wrote."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["MONTHS_FR", "MONTH_ALIASES", "WEEKDAYS_FR", "Folded", "correct_word", "damerau_one"]
+__all__ = [
+    "MONTHS_FR",
+    "MONTH_ALIASES",
+    "WEEKDAYS_FR",
+    "Folded",
+    "correct_word",
+    "damerau_one",
+    "fold_keep_length",
+]
+
+_APOSTROPHES: Final = frozenset("'’‘`´ʼʻ′")
+_DASHES: Final = frozenset("-‐‑‒–—―_")
+
+
+def fold_keep_length(text: str) -> str:
+    """Lower case, accents off, apostrophes and word hyphens as spaces — same length as input.
+
+    Keeping one output character per input character lets spans found in the folded text
+    be cut from the original (capitalisation and accents preserved).
+    """
+    out: list[str] = []
+    last = len(text) - 1
+    for i, ch in enumerate(text):
+        if ch in _APOSTROPHES:
+            out.append(" ")
+            continue
+        if ch in _DASHES:
+            digits = 0 < i < last and text[i - 1].isdigit() and text[i + 1].isdigit()
+            out.append("-" if digits else " ")
+            continue
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        out.append(unicodedata.normalize("NFKD", low)[:1] or low)
+    return "".join(out)
+
 
 WEEKDAYS_FR: Final = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS_FR: Final = (
