@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import abc
 import logging
 import re
 from typing import Any, Final
@@ -80,12 +81,14 @@ def _latest_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
-# --------------------------------------------------------------------------- mood
+class _OneQuestionForm(FormValidationAction, abc.ABC):
+    """A form with one question, which a pause or a cancel ends early (``flow_stop``)."""
 
+    slot = ""
 
-class ValidateMoodForm(FormValidationAction):
+    @abc.abstractmethod
     def name(self) -> str:
-        return "validate_mood_form"
+        """Abstract: rasa-sdk registers only the concrete forms."""
 
     async def required_slots(
         self,
@@ -94,7 +97,17 @@ class ValidateMoodForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return [] if tracker.get_slot("flow_stop") else ["mood"]
+        return [] if tracker.get_slot("flow_stop") else [self.slot]
+
+
+# --------------------------------------------------------------------------- mood
+
+
+class ValidateMoodForm(_OneQuestionForm):
+    slot = "mood"
+
+    def name(self) -> str:
+        return "validate_mood_form"
 
     async def validate_mood(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -174,18 +187,11 @@ class ActionRespondMood(Action):
 # --------------------------------------------------------------------------- journal
 
 
-class ValidateJournalForm(FormValidationAction):
+class ValidateJournalForm(_OneQuestionForm):
+    slot = "journal_text"
+
     def name(self) -> str:
         return "validate_journal_form"
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        return [] if tracker.get_slot("flow_stop") else ["journal_text"]
 
     async def validate_journal_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -259,18 +265,11 @@ def _items(tracker: Tracker) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
 
 
-class ValidateSuccessesForm(FormValidationAction):
+class ValidateSuccessesForm(_OneQuestionForm):
+    slot = "successes_text"
+
     def name(self) -> str:
         return "validate_successes_form"
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        return [] if tracker.get_slot("flow_stop") else ["successes_text"]
 
     async def validate_successes_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
