@@ -1,0 +1,111 @@
+"""coach.feedback.analyze on representative texts (the labelled splits are scored by make eval)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.feedback import KINDS, SIGNALS, THEMES, analyze
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Il vous manque une expérience significative en gestion de projet.", "experience"),
+        ("Votre niveau d'anglais est un peu juste pour ce poste.", "technical_skills"),
+        ("On ne vous a pas senti en phase avec la culture de l'équipe.", "cultural_fit"),
+        ("Vos réponses étaient trop vagues, sans exemples concrets.", "interview_performance"),
+        ("Vous avez eu du mal à vous exprimer clairement.", "communication"),
+        ("Nous avons retenu un candidat interne.", "competition"),
+        ("Votre CV comportait plusieurs fautes d'orthographe.", "application_documents"),
+        ("Votre profil est surqualifié pour ce poste.", "overqualification"),
+        ("Nous n'avons pas senti votre motivation pour le poste.", "enthusiasm"),
+        ("Votre raisonnement sur l'étude de cas est resté confus.", "problem_solving"),
+    ],
+)
+def test_each_theme_is_found_with_its_evidence(text: str, theme: str) -> None:
+    result = analyze(text)
+    assert theme in result.themes, result
+    assert result.evidence[theme] and result.evidence[theme][0] in text
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Aucun problème de communication, mais il vous manque Python.", "communication"),
+        (
+            "Pas de souci côté anglais ; en revanche l'expérience est trop courte.",
+            "technical_skills",
+        ),
+        (
+            "Votre CV est très clair et bien présenté. Nous avons retenu un autre profil.",
+            "application_documents",
+        ),
+        ("Votre motivation était évidente et appréciée.", "enthusiasm"),
+    ],
+)
+def test_negated_or_praised_mentions_do_not_count(text: str, absent: str) -> None:
+    assert absent not in analyze(text).themes
+
+
+def test_generic_feedback_is_vague_and_says_so() -> None:
+    result = analyze(
+        "Nous vous remercions pour votre candidature. Malgré ses qualités, nous avons retenu "
+        "un autre profil. Nous vous souhaitons bonne chance."
+    )
+    assert result.kind == "generic"
+    assert "vague" in result.signals and result.evidence["vague"]
+
+
+def test_mixed_feedback_keeps_every_weakness() -> None:
+    result = analyze(
+        "Très bonne présentation et une vraie énergie ! Mais vos compétences techniques sont "
+        "insuffisantes sur SQL, et vos réponses manquaient d'exemples concrets."
+    )
+    assert result.kind == "constructive"
+    assert {"technical_skills", "interview_performance"} <= result.themes
+    assert "communication" not in result.themes and "enthusiasm" not in result.themes
+
+
+def test_signals_of_feedback_not_to_take_to_heart() -> None:
+    attack = analyze("Franchement, vous êtes arrogant et pas très fiable.")
+    assert "personal_attack" in attack.signals
+    harsh = analyze("Entretien catastrophique, rien n'allait, vous devriez changer de métier.")
+    assert "overly_negative" in harsh.signals
+    context = analyze(
+        "Il vous manque dix ans d'expérience en management, alors que l'offre était un poste "
+        "junior."
+    )
+    assert "lacks_context" in context.signals
+
+
+@pytest.mark.parametrize("text", ["", "   ", "ok", "👍", "<b>non</b>", "x" * 10_000])
+def test_short_empty_or_odd_texts(text: str) -> None:
+    result = analyze(text)
+    assert result.kind in KINDS
+    assert result.themes <= set(THEMES) and result.signals <= set(SIGNALS)
+
+
+def test_a_long_mail_is_read_fast() -> None:
+    mail = (
+        "Bonjour, merci pour votre temps lors de nos échanges. Nous avons apprécié votre "
+        "parcours. Cependant il vous manque une expérience en gestion de projet, et votre "
+        "niveau sur Excel est un peu juste. "
+    ) * 40
+    started = time.perf_counter()
+    result = analyze(mail)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    assert {"experience", "technical_skills"} <= result.themes
+    assert elapsed_ms < 200  # generous bound here; make eval prints the real per-text time
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_never_raises_and_evidence_comes_from_the_text(text: str) -> None:
+    result = analyze(text)
+    for phrases in result.evidence.values():
+        for phrase in phrases:
+            assert " ".join(phrase.split()) in " ".join(text.split())
