@@ -25,7 +25,6 @@ How it reads (tuned on ``data/feedback/train.yml`` only; ``heldout.yml`` measure
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -471,10 +470,6 @@ def _add(evidence: dict[str, list[str]], key: str, phrase: str) -> None:
         bucket.append(phrase)
 
 
-def _search_all(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
-    return pattern.finditer(text)
-
-
 def analyze(text: str) -> FeedbackAnalysis:
     """Kind, themes, signals and the phrases behind them, for one feedback text."""
     original = (text or "")[:MAX_CHARS]
@@ -487,7 +482,7 @@ def analyze(text: str) -> FeedbackAnalysis:
         weak_context = bool(_WEAKNESS.search(clause.text))
         praise_only = bool(_PRAISE.search(clause.text)) and not weak_context
         for theme, strong, weak in _THEME_CUES:
-            hits = [m for m in strong.finditer(clause.text)]
+            hits = list(strong.finditer(clause.text))
             if weak is not None and weak_context and not praise_only:
                 hits += list(weak.finditer(clause.text))
             for match in hits:
@@ -498,11 +493,11 @@ def analyze(text: str) -> FeedbackAnalysis:
                 _add(evidence, theme, _phrase(original, clause, at, clause.start + match.end()))
                 break
         for signal, pattern in _SIGNAL_CUES.items():
-            match = pattern.search(clause.text)
-            if match is not None:
-                at = clause.start + match.start()
+            cue = pattern.search(clause.text)
+            if cue is not None:
+                at = clause.start + cue.start()
                 signals.add(signal)
-                _add(evidence, signal, _phrase(original, clause, at, clause.start + match.end()))
+                _add(evidence, signal, _phrase(original, clause, at, clause.start + cue.end()))
     specific = themes - {"competition"}
     kind = "constructive" if specific else "generic"
     if kind == "generic":
