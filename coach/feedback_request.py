@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.contacts import ROLE_LABELS, ContactChoice, choose_contact
-from coach.drafts import Draft, DraftContext, DraftOptions, Profile
+from coach.drafts import Draft, DraftContext, Profile
 from coach.intake import format_date_fr
 from coach.models import FeedbackRequest, Rejection, Reminder, User
 from coach.reminders import CANCELLED, CLAIMED, PENDING, schedule, user_zone
@@ -25,6 +25,7 @@ __all__ = [
     "FOLLOW_UP_DELAY",
     "Window",
     "contact_name",
+    "contact_rule",
     "draft_context",
     "last_sent_request",
     "mark_sent",
@@ -41,6 +42,15 @@ SEND_DAY_INTENT: Final = "EXTERNAL_send_request"  # the recommended day: the dra
 REMINDER_HOUR: Final = 9
 
 
+def contact_rule(rejection: Rejection) -> ContactChoice:
+    """SPEC §5 applied to what the intake stored (unknown counts as nobody met)."""
+    return choose_contact(
+        interviewer_count=rejection.interviewer_count or 0,
+        met_hiring_manager=bool(rejection.met_hiring_manager),
+        has_network_contact=bool(rejection.network_contact),
+    )
+
+
 def plan_for(rejection: Rejection, *, subdiv: str | None) -> tuple[TimingPlan, ContactChoice]:
     """Compute the timing plan and the contact for a rejection, and store both on it."""
     if rejection.rejection_date is None:
@@ -52,11 +62,7 @@ def plan_for(rejection: Rejection, *, subdiv: str | None) -> tuple[TimingPlan, C
         culture=rejection.culture or "unknown",
         subdiv=subdiv,
     )
-    choice = choose_contact(
-        interviewer_count=rejection.interviewer_count or 0,
-        met_hiring_manager=bool(rejection.met_hiring_manager),
-        has_network_contact=bool(rejection.network_contact),
-    )
+    choice = contact_rule(rejection)
     rejection.timing = plan.as_json()
     rejection.contact = choice.as_json()
     return plan, choice
@@ -94,18 +100,7 @@ def profile_of(user: User) -> Profile:
 def draft_context(
     rejection: Rejection, user: User, *, sent_on: dt.date | None = None
 ) -> DraftContext:
-    choice = (
-        choose_contact(
-            interviewer_count=rejection.interviewer_count or 0,
-            met_hiring_manager=bool(rejection.met_hiring_manager),
-            has_network_contact=bool(rejection.network_contact),
-        )
-        if rejection.contact is None
-        else ContactChoice(
-            primary=rejection.contact["primary"],
-            also_ask_network=bool(rejection.contact.get("also_ask_network")),
-        )
-    )
+    choice = contact_rule(rejection)
     return DraftContext(
         company=rejection.company or "l'entreprise",
         position=rejection.position or "le poste",
@@ -317,9 +312,3 @@ def mark_answered(session: Session, user: User, rejection: Rejection) -> int:
     _cancel_for(session, user, "follow_up", rejection.id, reason="answered")
     session.flush()
     return len(rows)
-
-
-def draft_options(variant: str) -> DraftOptions:
-    if variant not in ("general", "specific", "phone", "meeting", "follow_up"):
-        variant = "general"
-    return DraftOptions(variant=variant)  # type: ignore[arg-type]
