@@ -25,12 +25,21 @@ How it reads (tuned on ``data/feedback/train.yml`` only; ``heldout.yml`` measure
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
 from coach.textfold import fold_keep_length
 
-__all__ = ["KINDS", "SIGNALS", "THEMES", "FeedbackAnalysis", "analyze"]
+__all__ = [
+    "KINDS",
+    "SIGNALS",
+    "SIGNAL_LABELS",
+    "THEMES",
+    "THEME_LABELS",
+    "FeedbackAnalysis",
+    "analyze",
+]
 
 THEMES: Final = (
     "experience",
@@ -47,6 +56,26 @@ THEMES: Final = (
 SIGNALS: Final = ("vague", "personal_attack", "overly_negative", "lacks_context")
 KINDS: Final = ("constructive", "generic")
 
+# How each theme and signal is named to the person (French, short enough for a chart axis).
+THEME_LABELS: Final[dict[str, str]] = {
+    "experience": "Expérience",
+    "technical_skills": "Compétences techniques",
+    "cultural_fit": "Adéquation culturelle",
+    "interview_performance": "Déroulé de l'entretien",
+    "communication": "Communication",
+    "competition": "Concurrence",
+    "application_documents": "CV et lettre",
+    "overqualification": "Surqualification",
+    "enthusiasm": "Motivation",
+    "problem_solving": "Résolution de problèmes",
+}
+SIGNAL_LABELS: Final[dict[str, str]] = {
+    "vague": "retour vague",
+    "personal_attack": "remarque sur la personne",
+    "overly_negative": "ton excessivement négatif",
+    "lacks_context": "décalé par rapport au poste",
+}
+
 MAX_CHARS: Final = 6000  # longer pastes are read up to here (speed bound)
 
 
@@ -56,6 +85,9 @@ class FeedbackAnalysis:
     themes: set[str] = field(default_factory=set)
     signals: set[str] = field(default_factory=set)
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    # Phrases that praise something (clauses with praise and no weakness), for the
+    # "strengths vs areas to improve" step of the interpretation.
+    strengths: list[str] = field(default_factory=list)
 
 
 def _c(*sources: str) -> re.Pattern[str]:
@@ -447,9 +479,8 @@ def _negated(clause: _Clause, at: int) -> bool:
     # "aucun souci" / "pas de problème" negate what follows; a bare "pas de" only when it
     # is right before the cue ("pas de problème de communication" vs "pas d'expérience").
     window = before[found.start() :]
-    return bool(_PROBLEM_WORD.search(window)) or bool(
-        re.search(r"\b(?:aucune?s?|sans|ni|rien a)\b", window)
-    )
+    # A bare "aucune expérience" / "sans diplôme" says something is missing: not negated.
+    return bool(_PROBLEM_WORD.search(window)) or bool(re.search(r"\brien a\b", window))
 
 
 def _phrase(original: str, clause: _Clause, start: int, end: int) -> str:
@@ -470,17 +501,303 @@ def _add(evidence: dict[str, list[str]], key: str, phrase: str) -> None:
         bucket.append(phrase)
 
 
-def analyze(text: str) -> FeedbackAnalysis:
-    """Kind, themes, signals and the phrases behind them, for one feedback text."""
-    original = (text or "")[:MAX_CHARS]
-    folded = fold_keep_length(original)
-    clauses = _clauses(folded)
-    themes: set[str] = set()
-    signals: set[str] = set()
+# --- Features for the learned half (coach.feedback_model trains the weights) ---------------
+
+_STOPWORDS: Final = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "de",
+        "du",
+        "d",
+        "l",
+        "et",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "avec",
+        "que",
+        "qu",
+        "qui",
+        "ce",
+        "c",
+        "cet",
+        "cette",
+        "ces",
+        "se",
+        "s",
+        "sa",
+        "son",
+        "ses",
+        "vos",
+        "votre",
+        "nos",
+        "notre",
+        "vous",
+        "nous",
+        "je",
+        "j",
+        "me",
+        "m",
+        "moi",
+        "tu",
+        "te",
+        "t",
+        "toi",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "on",
+        "y",
+        "est",
+        "etait",
+        "sont",
+        "ete",
+        "avoir",
+        "etre",
+        "mon",
+        "ma",
+        "mes",
+        "ton",
+        "ta",
+        "tes",
+        "leur",
+        "leurs",
+        "lui",
+    ]
+)
+_NEGATORS: Final = re.compile(
+    r"^(?:pas|aucun|aucune|sans|ni|jamais|rien|manque\w*|manqu\w*|peu|trop|insuffis\w*)$"
+)
+_TOKEN: Final = re.compile(r"[a-z0-9+#]+")
+
+
+# Word families (folded stems or phrases) that generalise beyond the exact cues: a clause
+# that pairs a "lacking" or "wanted" family with a topic family is a strong hint.
+_CONCEPTS: Final[dict[str, re.Pattern[str]]] = {
+    "lack": _c(
+        r"\bmanqu\w*|\bjamais\b|\baucune?\b|\babsence\b|\binsuffis\w*|\bpas (?:assez|encore"
+        r"|suffisamment|de|d)\b|\bpeu\b|\bfaible\w*|\blacune\w*|\blimit\w*|\bjuste\b"
+        r"|\bn\s+\w+\s+pas\b|\bne\s+\w+\s+(?:pas|jamais|que)\b|\bseulement\b|\buniquement\b"
+        r"|\bsurtout\b|\breste\b|\bscolaire\b|\bsans\b|\bmoins\b|\bfragile\b|\ba renforcer\b"
+    ),
+    "want": _c(
+        r"\bcherch\w*|\brecherch\w*|\bvoul\w*|\bvoulai\w*|\battend\w*|\bsouhait\w*|\bbesoin\b"
+        r"|\bil (?:faut|fallait|faudrait)\b|\bexig\w*|\bdemand\w*|\brequis\b|\bobligatoire\b"
+        r"|\bindispensable\b|\bimpos\w*|\bpriorit\w*|\baurait aime\w*|\bpreferer\w*|\bprivileg\w*"
+        r"|\bau moins\b|\bminimum\b|\bau coeur\b|\bcentra\w*|\bessentiel\w*|\bimplique\b"
+    ),
+    "harsh": _c(
+        r"\bnul\w*|\bcatastroph\w*|\bdesastr\w*|\bnaufrage\b|\baffreu\w*|\bhorrible\w*|\bpire\w*"
+        r"|\bjamais vu\b|\brien (?:n allait|de bon|a sauver)|\btout (?:a revoir|a refaire)"
+        r"|\bperdre (?:son|mon|notre) temps|\bridicul\w*|\bpitoyabl\w*|\blamentabl\w*"
+    ),
+    "person": _c(
+        r"\b(?:vous etes|tu es|t es|etiez|etais) (?:\w+ )?(?:arrogant|froid|bizarre|lent|timide"
+        r"|hautain|prétentieux|pretentieu\w*|trop vieu\w*|trop jeune|fade|mou)\w*|\blook\b"
+        r"|\bapparence\b|\bphysique\b|\bage\b|\baccent\b|\bpersonnalite\b|\btete\b|\bcharisme\b"
+        r"|\bbanlieue\b|\bgenre\b|\bsympathi\w*|\btatouage\w*|\bpoids\b|\btenue\b"
+    ),
+    "mismatch": _c(
+        r"\balors (?:que|qu)\b|\bpourtant\b|\bjamais (?:mentionne|demande|ecrit)\w*|\boffre\b"
+        r"|\bannonce\b|\bfiche de poste\b|\bpas pour moi\b|\bconfond\w*|\berreur\b"
+    ),
+    "experience": _c(
+        r"\bexperien\w*|\bdeja (?:travaille|manage|encadre|pilote|gere|occupe|exerce|fait|eu)\w*"
+        r"|\bans\b|\bannees\b|\bsaisons?\b|\bparcours\b|\bsecteur\b|\bterrain\b|\bjunior\b"
+        r"|\bsenior\w*|\bconfirme\w*|\bvecu\b|\bencadr\w*|\bmanag\w*|\bequipe de \d+|\bstages?\b"
+        r"|\bpremier (?:poste|emploi)\b|\bdebutant\w*|\bsortez d ecole\b|\bsortie d ecole\b"
+        r"|\bbosse\w*|\btravaille (?:en|dans|sur|chez)\b|\bviens de\b|\bvenez de\b|\bissu\w*"
+    ),
+    "skill": _c(
+        r"\bmaitris\w*|\blogiciel\w*|\boutils?\b|\blangues?\b|\banglais\b|\ballemand\b"
+        r"|\bespagnol\b|\bdiplome\w*|\bcertifi\w*|\bpermis\b|\bconnaissances?\b|\btechniques?\b"
+        r"|\btechnologi\w*|\bcompetences?\b|\bniveau\b|\btoeic\b|\btoefl\b|\bqcm\b|\bformation\b"
+        r"|\bstack\b|\bframework\w*|\blangage\w*|\bnormes?\b|\breglement\w*|\bprocedures?\b"
+        r"|\bhabilitation\w*|\bcaces\b|\bbac\b|\blicence\b|\bmaster\b|\bdoctorat\b"
+    ),
+    "culture": _c(
+        r"\bcultur\w*|\bvaleurs?\b|\bambiance\b|\bfonctionn\w*|\bstart ?up\b|\bgrand groupe\b"
+        r"|\bcorporate\b|\bhierarchi\w*|\bhorizontal\w*|\bautonom\w*|\bcadr[ee]s?\b|\bprocess\w*"
+        r"|\bcollaboratif\b|\bopen space\b|\bteletravail\b|\brythme\b|\borganisation\b"
+        r"|\bs integrer\b|\bintegration\b|\bcoll\w* pas\b|\bfeeling\b|\bcourant\b|\bimage\b"
+        r"|\besprit\b|\bengag\w*|\bmilitant\b|\bsamedi\w*|\bhoraires?\b|\bmanagement\b"
+    ),
+    "interview": _c(
+        r"\bentretien\w*|\breponse\w*|\brepond\w*|\bquestions?\b|\bexemples?\b|\bconcret\w*"
+        r"|\bprepar\w*|\brenseign\w*|\bpresentation\b|\bprojet professionnel\b|\bevasi\w*"
+        r"|\bdevelopp\w*|\bargument\w*|\bfil conducteur\b|\brole exact\b|\bpar coeur\b"
+        r"|\bresultats\b|\bnos produits\b|\bnotre entreprise\b|\bancien employeur\b|\bstar\b"
+        r"|\bretard\b|\bponctu\w*|\bposture\b|\bregard\w*"
+    ),
+    "communication": _c(
+        r"\bcommuni\w*|\bclart\w*|\bclair\w*|\bassurance\b|\baisance\b|\boral\w*|\bvoix\b"
+        r"|\bparl\w*|\bparole\b|\bexprim\w*|\bexplic\w*|\bsuivre\b|\bcomprendre\b|\bdebit\b"
+        r"|\bvite\b|\bstress\w*|\bnerv\w*|\breserv\w*|\bretrait\b|\btimid\w*|\bconfian\w*"
+        r"|\becout\w*|\bcoup\w* la parole\b|\bmonopolis\w*|\bjustifi\w*|\bdefensive\b"
+        r"|\breformul\w*|\bconcis\w*|\bsynth\w*|\bdetails\b|\bl essentiel\b|\bbafouill\w*"
+        r"|\bhesit\w*|\bspontan\w*|\bnaturel\b|\bcharisme\b|\bimpact\b|\bpedagog\w*"
+    ),
+    "competition": _c(
+        r"\bautres? (?:candidat|personne|profil|consultant)\w*|\bcandidat\w* (?:retenu|choisi)\w*"
+        r"|\bpersonne (?:retenue|choisie)\b|\bfinalist\w*|\bdepartag\w*|\binterne\b|\bde peu\b"
+        r"|\bdeuxieme\b|\bsecond\w*\b|\bmieux plac\w*|\btrouve mieux\b|\bconcurren\w*"
+        r"|\bquelqu un d autre\b|\bplus (?:experiment|adapt|proche|complet)\w*|\brang utile\b"
+        r"|\btitulaire\w*|\bprioritaire\w*|\ben priorite\b"
+    ),
+    "documents": _c(
+        r"\bcv\b|\bcurriculum\b|\blettre\b|\blm\b|\bdossier\b|\bpages?\b|\bmise en page\b"
+        r"|\bfautes?\b|\bcoquilles?\b|\borthograph\w*|\bportfolio\b|\blisib\w*|\bgeneriqu\w*"
+        r"|\bpersonnalis\w*|\bformulaire\b|\bphoto\b|\bpieces? jointes?\b|\bcandidature\b"
+    ),
+    "overqualified": _c(
+        r"\bsur ?qualifi\w*|\btrop (?:senior|experiment|qualifi|diplom|expert|riche|simple)\w*"
+        r"|\bennu\w*|\blass\w*|\bpartir\b|\bbouger\b|\bne resterez\b|\bne restiez\b|\brester\b"
+        r"|\bsalaire\w*|\bremuneration\b|\bk ?euros?\b|\bk\b|\bbudget\b|\bgrille\b|\bdepasse\w*"
+        r"|\bpretentions?\b|\ba l etroit\b|\bombre\b|\bbac ?\+ ?[5-8]\b|\bdoctorat\b|\bdirect\w*"
+        r"|\bplus eleve\b|\bmoins cher\b|\bs aligner\b|\bpostes? de conception\b"
+    ),
+    "motivation": _c(
+        r"\bmotiv\w*|\benthousias\w*|\benvie\b|\bpassion\w*|\binteret\b|\binteress\w*"
+        r"|\bcuriosit\w*|\bcurieu\w*|\bpar defaut\b|\bpour le salaire\b|\bhesit\w*|\btiede\b"
+        r"|\bflamme\b|\bemball\w*|\bplaisait\b|\bmission\b|\bcause\b|\bpourquoi (?:nous|notre"
+        r"|ce poste|chez)\b|\ben masse\b|\bdecouvr\w*|\bdistant\w*|\bporte par\b|\bimplic\w*"
+        r"|\binvesti\w*|\benergie\b|\bdynamisme\b"
+    ),
+    "problem": _c(
+        r"\bcas\b|\bexercice\w*|\bmise en situation\b|\btest\w*|\braisonn\w*|\blogique\w*"
+        r"|\bmethod\w*|\bdemarche\b|\bdiagnostic\w*|\bsolution\w*|\bresoudre\b|\bresolu\w*"
+        r"|\bhypothes\w*|\bestimation\b|\bchiffrage\b|\balgo\w*|\blive coding\b|\bcomplexit\w*"
+        r"|\boptimis\w*|\bpanne\b|\bdepann\w*|\bprobleme pose\b|\benonce\b|\bcontrainte\w*"
+        r"|\banalys\w*|\bstructur\w*|\brigueur\b|\bsegmentation\b|\bplan d action\b|\bdevoir\b"
+    ),
+}
+_TOPIC_CONCEPTS: Final = tuple(
+    name for name in _CONCEPTS if name not in {"lack", "want", "harsh", "person", "mismatch"}
+)
+
+
+def _concept_features(clause_text: str) -> set[str]:
+    found = {name for name, pattern in _CONCEPTS.items() if pattern.search(clause_text)}
+    out = {"C:" + name for name in found}
+    for mood in ("lack", "want"):
+        if mood in found:
+            out |= {f"CC:{mood}:{topic}" for topic in _TOPIC_CONCEPTS if topic in found}
+    return out
+
+
+def _cue_features(clause: _Clause) -> set[str]:
+    """What the cue engine sees in one clause, as feature names."""
+    out: set[str] = set()
+    weak_context = bool(_WEAKNESS.search(clause.text))
+    praise_only = bool(_PRAISE.search(clause.text)) and not weak_context
+    if weak_context:
+        out.add("R:weak")
+    if praise_only:
+        out.add("R:praise")
+    for theme, strong, weak in _THEME_CUES:
+        if any(
+            not _negated(clause, clause.start + m.start()) for m in strong.finditer(clause.text)
+        ):
+            out.add("S:" + theme)
+        if weak is not None and any(
+            not _negated(clause, clause.start + m.start()) for m in weak.finditer(clause.text)
+        ):
+            out.add(f"W:{theme}:{int(weak_context)}{int(praise_only)}")
+    for signal, pattern in _SIGNAL_CUES.items():
+        if pattern.search(clause.text):
+            out.add("G:" + signal)
+    return out
+
+
+def _word_features(clause_text: str) -> set[str]:
+    """Word stems, stems in a negated or lacking scope, and stem pairs, for one clause."""
+    out: set[str] = set()
+    scoped = False
+    previous: str | None = None
+    for token in _TOKEN.findall(clause_text):
+        if _NEGATORS.match(token):
+            scoped = True
+        if token in _STOPWORDS:
+            continue
+        stem = token[:6]
+        out.add("w:" + stem)
+        if scoped:
+            out.add("n:" + stem)
+        if previous is not None:
+            out.add(f"b:{previous}_{stem}")
+        previous = stem
+    return out
+
+
+# "pas de souci côté anglais", "rien à redire sur", "sans difficulté": what follows, up to
+# the end of the clause, is said to be fine.
+_FINE: Final = re.compile(
+    r"\b(?:(?:pas|aucun|aucune|sans|ni)\s+(?:de\s+|d\s+|le\s+moindre\s+|un\s+|une\s+)?(?:souci"
+    r"|soucis|probleme|problemes|reproche|reproches|difficulte|difficultes|inquietude|doute|"
+    r"reserve|frein)s?|rien a (?:redire|dire|reprocher)|(?:n\s+est|n\s+etait|ne sont|n\s+etaient)"
+    r"\s+pas\s+(?:en cause|le probleme|un probleme|un souci|le sujet))\b"
+)
+
+
+def _clause_features(clause: _Clause) -> set[str]:
+    fine = _FINE.search(clause.text)
+    if fine is None:
+        return _word_features(clause.text) | _cue_features(clause) | _concept_features(clause.text)
+    # Read what is fine apart: its words become "ok:" features, not a weakness.
+    rest = clause.text[: fine.start()]
+    rest_clause = _Clause(clause.start, clause.start + fine.start(), clause.text[: fine.start()])
+    ok_words = {
+        "ok:" + token[:6]
+        for token in _TOKEN.findall(clause.text[fine.end() :])
+        if token not in _STOPWORDS
+    }
+    return (
+        {"R:fine"}
+        | ok_words
+        | _word_features(rest)
+        | _cue_features(rest_clause)
+        | _concept_features(rest)
+    )
+
+
+def text_features(text: str) -> tuple[set[str], list[tuple[_Clause, set[str]]]]:
+    """All the features of a text, and those of each clause (for evidence)."""
+    folded = fold_keep_length((text or "")[:MAX_CHARS])
+    per_clause = [(clause, _clause_features(clause)) for clause in _clauses(folded)]
+    features: set[str] = {"BIAS"}
+    for _, clause_features in per_clause:
+        features |= clause_features
+    if _GENERIC.search(folded):
+        features.add("R:generic")
+    size = len(text or "")
+    features.add("len:" + ("s" if size < 80 else "m" if size < 250 else "l"))
+    return features, per_clause
+
+
+def _rule_pass(
+    original: str, folded: str, clauses: list[_Clause]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """The cue engine alone: the phrases behind each theme and signal, and the praise."""
     evidence: dict[str, list[str]] = {}
+    strengths: list[str] = []
     for clause in clauses:
         weak_context = bool(_WEAKNESS.search(clause.text))
         praise_only = bool(_PRAISE.search(clause.text)) and not weak_context
+        if praise_only and len(strengths) < 3:
+            phrase = " ".join(original[clause.start : clause.end].split()).strip(" ,:-–—")
+            if phrase and phrase not in strengths:
+                strengths.append(phrase)
         for theme, strong, weak in _THEME_CUES:
             hits = list(strong.finditer(clause.text))
             if weak is not None and weak_context and not praise_only:
@@ -489,28 +806,65 @@ def analyze(text: str) -> FeedbackAnalysis:
                 at = clause.start + match.start()
                 if _negated(clause, at):
                     continue
-                themes.add(theme)
                 _add(evidence, theme, _phrase(original, clause, at, clause.start + match.end()))
                 break
         for signal, pattern in _SIGNAL_CUES.items():
             cue = pattern.search(clause.text)
             if cue is not None:
                 at = clause.start + cue.start()
-                signals.add(signal)
                 _add(evidence, signal, _phrase(original, clause, at, clause.start + cue.end()))
-    specific = themes - {"competition"}
-    kind = "constructive" if specific else "generic"
-    if kind == "generic":
-        signals.add("vague")
-        generic = _GENERIC.search(folded)
-        if generic is not None:
-            clause = next(
-                (c for c in clauses if c.start <= generic.start() < c.end),
-                _Clause(0, len(folded), folded),
+    generic = _GENERIC.search(folded)
+    if generic is not None:
+        clause = next(
+            (c for c in clauses if c.start <= generic.start() < c.end),
+            _Clause(0, len(folded), folded),
+        )
+        _add(evidence, "vague", _phrase(original, clause, generic.start(), generic.end()))
+    return evidence, strengths
+
+
+def _clause_quote(original: str, clause: _Clause) -> str:
+    text = " ".join(original[clause.start : clause.end].split()).strip(" ,:-–—")
+    if len(text) > 160:
+        text = text[:160].rsplit(" ", 1)[0] + " …"
+    return text
+
+
+def analyze(
+    text: str, weights: Mapping[str, Mapping[str, float]] | None = None
+) -> FeedbackAnalysis:
+    """Kind, themes, signals and the phrases behind them, for one feedback text.
+
+    ``weights`` replaces the shipped model (cross-validation trains its own).
+    """
+    from coach import feedback_model  # the model module imports this one
+
+    model = weights if weights is not None else feedback_model.shipped_weights()
+    original = (text or "")[:MAX_CHARS]
+    folded = fold_keep_length(original)
+    clauses = _clauses(folded)
+    rule_evidence, strengths = _rule_pass(original, folded, clauses)
+    features, per_clause = text_features(original)
+
+    def present(label: str) -> bool:
+        return feedback_model.score(model.get(label, {}), features) > feedback_model.THRESHOLD
+
+    themes = {theme for theme in THEMES if present(theme)}
+    signals = {signal for signal in SIGNALS if present(signal)}
+    kind = "constructive" if present(feedback_model.KIND_LABEL) else "generic"
+    evidence: dict[str, list[str]] = {}
+    for label in sorted(themes | signals, key=(*THEMES, *SIGNALS).index):
+        phrases = rule_evidence.get(label)
+        if not phrases:
+            # The phrase that weighs most for this label is what the person sees.
+            label_weights = model.get(label, {})
+            best = max(
+                per_clause,
+                key=lambda item: feedback_model.score(label_weights, item[1]),
+                default=None,
             )
-            _add(
-                evidence,
-                "vague",
-                _phrase(original, clause, generic.start(), generic.end()),
-            )
-    return FeedbackAnalysis(kind=kind, themes=themes, signals=signals, evidence=evidence)
+            phrases = [_clause_quote(original, best[0])] if best is not None else []
+        evidence[label] = [phrase for phrase in phrases if phrase]
+    return FeedbackAnalysis(
+        kind=kind, themes=themes, signals=signals, evidence=evidence, strengths=strengths
+    )
