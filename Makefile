@@ -102,6 +102,7 @@ eval: $(VENV)/.installed
 bench: $(MODEL) $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devtools.bench_chat
 	@$(PY) -m devtools.bench_reminders --count 10000 --rate 30
+	@$(PY) -m devtools.bench_charts
 
 clean:
 	rm -rf var/results models/*.tar.gz

@@ -28,11 +28,13 @@ class ConsoleChat:
         speaker: Speaker,
         out: TextIO = sys.stdout,
         export_dir: Path = VAR_DIR / "exports",
+        chart_dir: Path = VAR_DIR / "charts",
     ) -> None:
         self._relay = relay
         self.speaker = speaker
         self._out = out
         self._export_dir = export_dir
+        self._chart_dir = chart_dir
         self._choices: list[Button] = []
 
     def show(self, replies: list[Reply]) -> None:
@@ -43,6 +45,13 @@ class ConsoleChat:
                 path = self._export_dir / (reply.document_name or "rebond.json")
                 path.write_bytes(reply.document)
                 reply = Reply(text=f"[fichier enregistré : {path}]")
+            if reply.photo is not None:
+                # A terminal shows no pictures: the chart goes to a file to open.
+                self._chart_dir.mkdir(parents=True, exist_ok=True)
+                path = self._chart_dir / (reply.photo_name or "rebond.png")
+                path.write_bytes(reply.photo)
+                caption = f"{reply.photo_caption} — " if reply.photo_caption else ""
+                reply = Reply(text=f"[{caption}image enregistrée : {path}]")
             lines, buttons = console_lines(reply)
             if buttons:
                 # Numbering restarts with each keyboard, as on a phone screen.

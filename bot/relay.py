@@ -23,7 +23,9 @@ from bot.dispatcher import CALLBACK_PREFIX as REMINDER_PREFIX
 from bot.dispatcher import UNKNOWN_REMINDER, answer_reminder_button
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rendering import Reply, parse_rasa_messages
+from coach import charts
 from coach.db import transaction
+from coach.feedbacks import mood_series, patterns_for
 from coach.privacy import delete_tracker, delete_user, export_user
 from coach.reminders import cancel as cancel_reminder
 from coach.safety import CRISIS_REPLY, detect_crisis
@@ -91,6 +93,14 @@ UNKNOWN_COMMAND = (
     "Je ne connais pas la commande {command}. Tapez /aide pour voir ce que je sais faire."
 )
 EXPIRED_BUTTON = "Ce bouton n'est plus valable. Tapez /aide pour reprendre."
+CHART_FAILED = (
+    "Je n'ai pas réussi à dessiner le graphique cette fois-ci, désolé. Le reste de votre "
+    "bilan est bien là ; vous pourrez redemander /bilan un peu plus tard."
+)
+THEMES_CAPTION = "Les thèmes de vos retours"
+MOOD_CAPTION = "Votre humeur au fil du temps"
+# The mood chart needs a line: one point says nothing about a trend.
+MIN_MOODS_FOR_CHART = 2
 ERASED = (
     "C'est fait : toutes vos données ont été effacées, conversation comprise. "
     "Au revoir, et bon courage pour la suite."
@@ -269,6 +279,9 @@ class Relay:
                 Reply(text=export_summary(data)),
                 Reply(document=body, document_name="rebond-mes-donnees.json"),
             ]
+        if reply.directive == "charts":
+            shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
+            return shown + await asyncio.to_thread(self._charts, uid)
         if reply.directive == "erase":
             await asyncio.to_thread(self._erase, uid)
             return [Reply(text=reply.text or ERASED)]
@@ -282,6 +295,36 @@ class Relay:
     def _export(self, telegram_user_id: int) -> dict[str, Any]:
         with self._sessions() as session:
             return export_user(session, telegram_user_id)
+
+    def _charts(self, telegram_user_id: int) -> list[Reply]:
+        """The /bilan charts that have something to show (none: the action's text says so)."""
+        with self._sessions() as session:
+            user = find_user(session, telegram_user_id)
+            if user is None:
+                return []
+            patterns = patterns_for(session, user)
+            moods = mood_series(session, user)
+            timezone = user.timezone
+        wanted: list[tuple[str, Callable[[], bytes], str]] = []
+        if patterns.theme_counts:
+            wanted.append(("themes", lambda: charts.themes_chart(patterns), THEMES_CAPTION))
+        if len(moods) >= MIN_MOODS_FOR_CHART:
+            wanted.append(("mood", lambda: charts.mood_chart(moods, timezone), MOOD_CAPTION))
+        replies: list[Reply] = []
+        failed = False
+        for name, draw, caption in wanted:
+            try:
+                png = draw()
+            except Exception:
+                # A drawing failure costs that picture only, never the rest of the turn.
+                # Charts hold only our own labels and counts: no user text in this log.
+                log.exception("could not draw the %s chart", name)
+                failed = True
+                continue
+            replies.append(Reply(photo=png, photo_caption=caption, photo_name=f"rebond-{name}.png"))
+        if failed:
+            replies.append(Reply(text=CHART_FAILED))
+        return replies
 
     def _erase(self, telegram_user_id: int) -> None:
         with transaction(self._sessions) as session:

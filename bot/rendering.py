@@ -19,7 +19,11 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message to show. ``directive`` asks the front-end to act (export, erase…)."""
+    """One message to show. ``directive`` asks the front-end to act (export, erase…).
+
+    ``image`` is a picture by URL (from Rasa); ``photo`` a picture we drew (PNG bytes,
+    e.g. the /bilan charts), sent as an upload named ``photo_name``.
+    """
 
     text: str | None = None
     buttons: tuple[Button, ...] = ()
@@ -28,6 +32,9 @@ class Reply:
     document: bytes | None = None
     document_name: str | None = None
     code: bool = False  # show text as a monospace block (copy in one tap)
+    photo: bytes | None = None
+    photo_caption: str | None = None
+    photo_name: str | None = None
 
 
 def parse_rasa_messages(raw: list[dict[str, Any]]) -> list[Reply]:
@@ -137,6 +144,8 @@ def console_lines(reply: Reply) -> tuple[list[str], list[Button]]:
         lines.append(f"[image : {reply.image}]")
     if reply.document_name:
         lines.append(f"[fichier : {reply.document_name}]")
+    if reply.photo is not None:
+        lines.append(f"[image : {reply.photo_caption or reply.photo_name or 'graphique'}]")
     for number, button in enumerate(reply.buttons, start=1):
         lines.append(f"  {number}. {button.title}")
     return lines, list(reply.buttons)

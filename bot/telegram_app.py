@@ -105,6 +105,15 @@ async def send_replies(
                 await bot.send_photo(chat_id, reply.image)
             except TelegramError:
                 log.warning("could not send an image", exc_info=True)
+        if reply.photo is not None:
+            try:
+                await bot.send_photo(
+                    chat_id,
+                    InputFile(io.BytesIO(reply.photo), filename=reply.photo_name or "rebond.png"),
+                    caption=reply.photo_caption,
+                )
+            except TelegramError:
+                log.warning("could not send a chart", exc_info=True)
         if reply.document is not None:
             try:
                 await bot.send_document(

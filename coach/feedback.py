@@ -484,13 +484,21 @@ def _negated(clause: _Clause, at: int) -> bool:
 
 
 def _phrase(original: str, clause: _Clause, start: int, end: int) -> str:
-    """The clause around a match, from the original text, kept short enough to quote."""
-    left = max(clause.start, start - 60)
-    right = min(clause.end, end + 60)
+    """The part of the clause around a match (between commas when it is long enough), from
+    the original text, kept short enough to quote and cut at word boundaries."""
+    comma_before = original.rfind(",", clause.start, start)
+    comma_after = original.find(",", end, clause.end)
+    seg_start = comma_before + 1 if comma_before >= 0 else clause.start
+    seg_end = comma_after if comma_after >= 0 else clause.end
+    if seg_end - seg_start < 30 and comma_after >= 0:
+        next_comma = original.find(",", comma_after + 1, clause.end)
+        seg_end = next_comma if next_comma >= 0 else clause.end
+    left = max(seg_start, start - 60)
+    right = min(seg_end, end + 60)
     text = original[left:right]
-    if left > clause.start:
+    if left > seg_start:
         text = text.split(" ", 1)[-1]
-    if right < clause.end:
+    if right < seg_end:
         text = text.rsplit(" ", 1)[0]
     return " ".join(text.split()).strip(" ,:-–—")
 
@@ -601,12 +609,36 @@ _CONCEPTS: Final[dict[str, re.Pattern[str]]] = {
         r"\bnul\w*|\bcatastroph\w*|\bdesastr\w*|\bnaufrage\b|\baffreu\w*|\bhorrible\w*|\bpire\w*"
         r"|\bjamais vu\b|\brien (?:n allait|de bon|a sauver)|\btout (?:a revoir|a refaire)"
         r"|\bperdre (?:son|mon|notre) temps|\bridicul\w*|\bpitoyabl\w*|\blamentabl\w*"
+        r"|\binutilisabl\w*|\binexistant\w*|\bbacl\w*|\baucun point positif\b|\bannees lumiere\b"
+        r"|\bproches? de zero\b|\binutile de\b|\bne vaut rien\b|\billisibl\w*|\bun enfant de\b"
+        r"|\bpas du tout (?:le niveau|au niveau)\b|\btout reprendre\b|\bpas a la hauteur\b"
+        r"|\baucun interet a\b|\babsolument (?:tout|toutes|rien)\b|\bmeme pas\b|\bjamais\b"
+        r"|\bsur tous les plans\b|\bclairement\b|\bfranchement\b|\bhonnetement\b"
     ),
     "person": _c(
         r"\b(?:vous etes|tu es|t es|etiez|etais) (?:\w+ )?(?:arrogant|froid|bizarre|lent|timide"
         r"|hautain|prétentieux|pretentieu\w*|trop vieu\w*|trop jeune|fade|mou)\w*|\blook\b"
         r"|\bapparence\b|\bphysique\b|\bage\b|\baccent\b|\bpersonnalite\b|\btete\b|\bcharisme\b"
         r"|\bbanlieue\b|\bgenre\b|\bsympathi\w*|\btatouage\w*|\bpoids\b|\btenue\b"
+        r"|\bcaractere\b|\btemperament\b|\bemoti\w*|\binstable\b|\bneglig\w*|\ben vous\b"
+        r"|\bd esprit\b|\bune femme\b|\bun homme\b|\benfants\b|\bvotre age\b|\bl air de\b"
+        r"|\bfaite? pour\b|\bdu genre a\b|\borigine\w*|\battitude\b|\bquelqu un qui\b"
+        r"|\bun probleme avec vous\b|\bmentalite\b|\bcomportement\b"
+    ),
+    "small_job": _c(
+        r"\bstag\w*|\balternan\w*|\bjob d ete\b|\betudiant\w*|\bbts\b|\bpremier emploi\b"
+        r"|\bcaissi\w*|\bvendeu\w*|\bserveu\w*|\banimat\w*|\bassistant\w*|\bsecretaire\b"
+        r"|\bperiscolaire\b|\bsaisonni\w*|\bemploye\w*|\bagent\w*|\bequipier\w*"
+    ),
+    "heavy_need": _c(
+        r"\b(?:dix|\d{1,2}|cinq|six|huit|quinze|vingt) ans\b|\bdoctorat\b|\bpoids lourd\b"
+        r"|\bmanagement\b|\bmanager\b|\bdirect\w*|\betoile\b|\bcdi\b|\bsoudure\b|\bsap\b"
+        r"|\bportfolio\b|\bdeja autonome\b|\bexpert\w*|\bpermis\b"
+    ),
+    "not_me": _c(
+        r"\bm appell\w*|\bje m appelle\b|\bpas pour moi\b|\bconfon\w*|\bpas (?:mon|le bon)"
+        r" (?:cv|dossier|prenom|nom)\b|\bjamais (?:vecu|travaille|ete|mis)\b|\bevidemment\b"
+        r"|\bn en demandait\b|\bpas demande\w*|\bnulle part\b"
     ),
     "mismatch": _c(
         r"\balors (?:que|qu)\b|\bpourtant\b|\bjamais (?:mentionne|demande|ecrit)\w*|\boffre\b"
@@ -683,7 +715,10 @@ _CONCEPTS: Final[dict[str, re.Pattern[str]]] = {
     ),
 }
 _TOPIC_CONCEPTS: Final = tuple(
-    name for name in _CONCEPTS if name not in {"lack", "want", "harsh", "person", "mismatch"}
+    name
+    for name in _CONCEPTS
+    if name
+    not in {"lack", "want", "harsh", "person", "mismatch", "small_job", "heavy_need", "not_me"}
 )
 
 
@@ -693,6 +728,8 @@ def _concept_features(clause_text: str) -> set[str]:
     for mood in ("lack", "want"):
         if mood in found:
             out |= {f"CC:{mood}:{topic}" for topic in _TOPIC_CONCEPTS if topic in found}
+    if {"small_job", "heavy_need"} <= found:
+        out.add("CC:small_job:heavy_need")
     return out
 
 
@@ -794,7 +831,7 @@ def _rule_pass(
     for clause in clauses:
         weak_context = bool(_WEAKNESS.search(clause.text))
         praise_only = bool(_PRAISE.search(clause.text)) and not weak_context
-        if praise_only and len(strengths) < 3:
+        if praise_only and len(strengths) < 3 and not _COURTESY.search(clause.text):
             phrase = " ".join(original[clause.start : clause.end].split()).strip(" ,:-–—")
             if phrase and phrase not in strengths:
                 strengths.append(phrase)
@@ -823,10 +860,17 @@ def _rule_pass(
     return evidence, strengths
 
 
+# Polite formulas and refusal sentences are not strengths even when they praise.
+_COURTESY: Final = _c(
+    r"\bbonne? (?:continuation|chance|courage|suite)\b|\bmerci\b|\bremerci\w*|\bsouhait\w*",
+    r"\bretenu\w*|\bdonner suite\b|\bautre (?:profil|candidat\w*|choix)\b|\bmalgre\b",
+)
+
+
 def _clause_quote(original: str, clause: _Clause) -> str:
     text = " ".join(original[clause.start : clause.end].split()).strip(" ,:-–—")
     if len(text) > 160:
-        text = text[:160].rsplit(" ", 1)[0] + " …"
+        text = text[:160].rsplit(" ", 1)[0]
     return text
 
 

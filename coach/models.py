@@ -215,3 +215,28 @@ class FeedbackRequest(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft / sent / answered
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Feedback(Base):
+    """Feedback received after a rejection, with what coach.feedback.analyze read in it.
+
+    The analysis is stored (not recomputed) so that /bilan counts what the person was shown,
+    even after the analyzer improves.
+    """
+
+    __tablename__ = "feedbacks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rejection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rejections.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="written")  # written / call
+    kind: Mapped[str] = mapped_column(String(16))  # constructive / generic
+    # Sorted lists of coach.feedback.THEMES / SIGNALS; evidence maps each to its phrases.
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    signals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

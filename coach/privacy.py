@@ -13,7 +13,7 @@ from sqlalchemy import Engine, delete, inspect, select, text
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from coach.db import make_engine
-from coach.models import FeedbackRequest, JournalEntry, Mood, Rejection, Reminder
+from coach.models import Feedback, FeedbackRequest, JournalEntry, Mood, Rejection, Reminder
 from coach.users import find_user, sender_id_for
 
 # Export key → (model, fields left out of the export). Keys without a table yet stay as
@@ -23,6 +23,7 @@ EXPORT_SECTIONS: dict[str, tuple[type[DeclarativeBase], frozenset[str]]] = {
     "moods": (Mood, frozenset({"user_id"})),
     "journal": (JournalEntry, frozenset({"user_id"})),
     "feedback_requests": (FeedbackRequest, frozenset({"user_id"})),
+    "feedbacks": (Feedback, frozenset({"user_id"})),
     "reminders": (
         Reminder,
         frozenset({"user_id", "attempts", "claimed_by", "claimed_at", "next_attempt_at"}),

@@ -32,7 +32,10 @@ def chat(tmp_path: Path) -> tuple[ConsoleChat, RecordingRelay, io.StringIO]:
     relay = RecordingRelay()
     out = io.StringIO()
     relay_any: Any = relay
-    return ConsoleChat(relay_any, Speaker(1), out=out, export_dir=tmp_path), relay, out
+    console = ConsoleChat(
+        relay_any, Speaker(1), out=out, export_dir=tmp_path, chart_dir=tmp_path / "charts"
+    )
+    return console, relay, out
 
 
 async def test_numbers_press_the_last_buttons_shown(tmp_path: Path) -> None:
@@ -62,3 +65,20 @@ async def test_documents_are_saved_to_a_file(tmp_path: Path) -> None:
     console.show([Reply(document=b'{"user": null}', document_name="export.json")])
     assert (tmp_path / "export.json").read_bytes() == b'{"user": null}'
     assert "export.json" in out.getvalue()
+
+
+async def test_charts_are_saved_to_a_file_with_their_caption(tmp_path: Path) -> None:
+    console, _, out = chat(tmp_path)
+    console.show(
+        [
+            Reply(text="Voici votre bilan."),
+            Reply(photo=b"\x89PNG-a", photo_caption="Les thèmes", photo_name="rebond-themes.png"),
+            Reply(photo=b"\x89PNG-b", photo_caption="Votre humeur", photo_name="rebond-mood.png"),
+        ]
+    )
+    assert (tmp_path / "charts" / "rebond-themes.png").read_bytes() == b"\x89PNG-a"
+    assert (tmp_path / "charts" / "rebond-mood.png").read_bytes() == b"\x89PNG-b"
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "rebond › Voici votre bilan."
+    assert "Les thèmes" in lines[1] and str(tmp_path / "charts" / "rebond-themes.png") in lines[1]
+    assert "Votre humeur" in lines[2] and "rebond-mood.png" in lines[2]

@@ -13,15 +13,21 @@ from sqlalchemy import text
 
 from bot.rasa_client import RasaClient
 from bot.relay import (
+    CHART_FAILED,
     DB_DOWN,
     EMPTY_TEXT,
     MAX_MESSAGE_CHARS,
+    MOOD_CAPTION,
     RASA_DOWN,
+    THEMES_CAPTION,
     Relay,
     Speaker,
 )
 from coach.db import make_engine, make_session_factory, transaction
+from coach.feedback import FeedbackAnalysis
+from coach.feedbacks import save_feedback
 from coach.models import Rejection
+from coach.rejections import record_mood
 from coach.safety import CRISIS_REPLY
 from coach.users import find_user, give_consent
 
@@ -205,3 +211,79 @@ async def test_forget_directive_drops_the_tracker_of_a_refusal(make_relay, track
     replies = await make_relay(rasa).handle_payload(CAMILLE, "/consent_decline")
     assert [r.text for r in replies] == ["C'est entendu"]
     assert tracker_senders(tracker_url) == ["77"]
+
+
+# --------------------------------------------------------------------------- /bilan charts
+
+CHARTS_ANSWER = [{"text": "Voici votre bilan."}, {"custom": {"rebond": "charts"}}]
+THEMED = "Il vous manquait de l'expérience en gestion de projet et des compétences en SQL."
+THEMED_READING = FeedbackAnalysis("constructive", {"experience", "technical_skills"})
+NO_THEME_READING = FeedbackAnalysis("generic", set(), {"vague"})
+
+
+def add_history(
+    session_factory: Any,
+    uid: int = 4242,
+    *,
+    feedbacks: tuple[FeedbackAnalysis, ...] = (),
+    moods: int = 0,
+) -> None:
+    with transaction(session_factory) as session:
+        user = find_user(session, uid)
+        assert user is not None
+        for reading in feedbacks:
+            save_feedback(session, user, rejection_id=None, text=THEMED, analysis=reading)
+        for mood in ("doute", "deception", "ca_va")[:moods]:
+            record_mood(session, user, mood)
+
+
+async def test_charts_directive_sends_both_charts_after_the_text(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    add_history(session_factory, feedbacks=(THEMED_READING,), moods=2)
+    replies = await make_relay(FakeRasa(answer=CHARTS_ANSWER)).handle_command(CAMILLE, "/bilan")
+    assert [r.text for r in replies] == ["Voici votre bilan.", None, None]
+    themes, mood = replies[1:]
+    assert (themes.photo_caption, mood.photo_caption) == (THEMES_CAPTION, MOOD_CAPTION)
+    assert themes.photo is not None and themes.photo.startswith(b"\x89PNG")
+    assert mood.photo is not None and mood.photo.startswith(b"\x89PNG")
+    assert themes.photo_name != mood.photo_name
+
+
+async def test_charts_only_when_there_is_something_to_draw(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    consent(session_factory, uid=77)
+    # Someone else's feedback and moods never reach Camille's charts.
+    add_history(session_factory, uid=77, feedbacks=(THEMED_READING,), moods=3)
+    # A feedback without any theme, and a single mood: no chart would say anything.
+    add_history(session_factory, feedbacks=(NO_THEME_READING,), moods=1)
+    relay = make_relay(FakeRasa(answer=CHARTS_ANSWER))
+    replies = await relay.handle_command(CAMILLE, "/bilan")
+    assert [r.text for r in replies] == ["Voici votre bilan."]
+    add_history(session_factory, moods=1)  # a second mood: now there is a line to draw
+    replies = await relay.handle_command(CAMILLE, "/bilan")
+    assert [r.photo_caption for r in replies if r.photo] == [MOOD_CAPTION]
+
+
+async def test_charts_of_someone_unknown_are_nothing(make_relay) -> None:  # type: ignore[no-untyped-def]
+    relay = make_relay(FakeRasa(answer=[{"custom": {"rebond": "charts"}}]))
+    assert await relay.trigger(CAMILLE, "ask_patterns") == []
+
+
+async def test_a_chart_that_fails_costs_only_that_picture(
+    make_relay, session_factory, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    from coach import charts
+
+    def broken(*_args: Any) -> bytes:
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(charts, "themes_chart", broken)
+    consent(session_factory)
+    add_history(session_factory, feedbacks=(THEMED_READING,), moods=2)
+    replies = await make_relay(FakeRasa(answer=CHARTS_ANSWER)).handle_command(CAMILLE, "/bilan")
+    assert [r.text for r in replies] == ["Voici votre bilan.", None, CHART_FAILED]
+    assert replies[1].photo_caption == MOOD_CAPTION
+    assert "themes chart" in caplog.text
+    assert "SQL" not in caplog.text, "no user text in the logs"

@@ -103,3 +103,9 @@ def test_console_numbers_the_choices() -> None:
     )
     assert lines == ["Choisissez :", "  1. Oui", "  2. Non"]
     assert [b.payload for b in buttons] == ["/a", "/b"]
+
+
+def test_a_drawn_picture_shows_its_caption_in_the_terminal() -> None:
+    lines, _ = console_lines(Reply(photo=b"\x89PNG", photo_caption="Votre humeur au fil du temps"))
+    assert lines == ["[image : Votre humeur au fil du temps]"]
+    assert console_lines(Reply(text="Bonjour"))[0] == ["Bonjour"]

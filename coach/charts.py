@@ -1,0 +1,384 @@
+"""The /bilan charts as PNG images: themes across feedbacks, and mood over time.
+
+Drawn with matplotlib's object API (``Figure`` + the Agg canvas), never ``pyplot``: no
+display is needed, nothing global is touched, so charts can be drawn from worker threads.
+matplotlib is imported inside the drawing functions, so a process that never draws a chart
+never pays for it (the bot's memory bar, SPEC §9).
+
+Images are sized for a phone: 1080 pixels wide, portrait or square, large type. The sizes
+are fixed (no "tight" bounding box), so every image of a kind has the same dimensions.
+
+Mood scale (:data:`MOOD_SCALE`), from the most difficult to the best. The order follows
+how far each mood is from feeling able to act again:
+
+1. ``decouragement`` — hope and energy are down: the state closest to giving up;
+2. ``honte`` — turned against oneself and isolating (one stops talking about it);
+3. ``doute`` — still about oneself, but a question rather than a verdict;
+4. ``colere`` — painful, yet aimed outwards and full of energy;
+5. ``deception`` — the ordinary sadness of a "no" that mattered;
+6. ``ca_va`` — feeling fine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import io
+import math
+import os
+import tempfile
+import textwrap
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coach.emotions import MOOD_LABELS
+from coach.feedback import THEME_LABELS
+from coach.feedbacks import Patterns
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "MONTHS_SHORT_FR",
+    "MOOD_SCALE",
+    "RECURRING_LEGEND",
+    "SINGLE_LEGEND",
+    "ThemeBar",
+    "bar_colour",
+    "day_label",
+    "day_ticks",
+    "legend_entries",
+    "local_mood_points",
+    "mood_axis_labels",
+    "mood_chart",
+    "theme_bars",
+    "theme_label",
+    "themes_chart",
+]
+
+MOOD_SCALE: Final[tuple[str, ...]] = (
+    "decouragement",
+    "honte",
+    "doute",
+    "colere",
+    "deception",
+    "ca_va",
+)
+
+#: Short French month names, so labels never depend on the machine's locale.
+MONTHS_SHORT_FR: Final[tuple[str, ...]] = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+RECURRING_LEGEND: Final = "Revient dans 2 retours ou plus"
+SINGLE_LEGEND: Final = "Cité dans un seul retour"
+THEMES_TITLE: Final = "Ce qui revient dans vos retours"
+MOOD_TITLE: Final = "Votre humeur au fil du temps"
+
+WIDTH_PX: Final = 1080
+THEMES_HEIGHT_PX: Final = 1350  # 4:5 portrait: the bars' labels stack vertically
+MOOD_HEIGHT_PX: Final = 1080
+_DPI: Final = 100
+_RECURRING_COLOR: Final = "#E07A1F"
+_SINGLE_COLOR: Final = "#A7BCCB"
+_LINE_COLOR: Final = "#2F5D7C"
+_TEXT_COLOR: Final = "#1F2A33"
+_MAX_DAY_TICKS: Final = 5
+_MIN_BAR_SLOTS: Final = 4
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+@dataclass(frozen=True)
+class ThemeBar:
+    theme: str
+    label: str
+    count: int
+    recurring: bool
+
+
+def theme_label(theme: str) -> str:
+    """The French name of a theme, as shown on the chart."""
+    return THEME_LABELS.get(theme, theme.replace("_", " ").capitalize())
+
+
+def theme_bars(patterns: Patterns) -> list[ThemeBar]:
+    """One bar per theme named at least once, most frequent first."""
+    recurring = set(patterns.recurring)
+    return [
+        ThemeBar(theme, theme_label(theme), count, theme in recurring)
+        for theme, count in patterns.theme_counts.items()
+        if count > 0
+    ]
+
+
+def bar_colour(bar: ThemeBar) -> str:
+    return _RECURRING_COLOR if bar.recurring else _SINGLE_COLOR
+
+
+def legend_entries(bars: Sequence[ThemeBar]) -> list[tuple[str, str]]:
+    """(label, colour) for the colours actually on the chart, recurring first."""
+    entries = []
+    if any(bar.recurring for bar in bars):
+        entries.append((RECURRING_LEGEND, _RECURRING_COLOR))
+    if not all(bar.recurring for bar in bars):
+        entries.append((SINGLE_LEGEND, _SINGLE_COLOR))
+    return entries
+
+
+def mood_axis_labels() -> list[str]:
+    """The mood chart's vertical axis, bottom (most difficult) to top (best)."""
+    return [MOOD_LABELS[mood] for mood in MOOD_SCALE]
+
+
+def day_label(day: dt.date, *, with_year: bool = False) -> str:
+    """ "3 nov.", "1er janv." (with the year when asked: "1er janv. 2027")."""
+    number = "1er" if day.day == 1 else str(day.day)
+    text = f"{number} {MONTHS_SHORT_FR[day.month - 1]}"
+    return f"{text} {day.year}" if with_year else text
+
+
+def _zone(tz: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/Paris")
+
+
+def local_mood_points(
+    points: Sequence[tuple[dt.datetime, str]], tz: str
+) -> list[tuple[dt.datetime, int]]:
+    """(naive local time, level on MOOD_SCALE), oldest first; unknown moods are skipped."""
+    zone = _zone(tz)
+    local = [
+        (
+            (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+            .astimezone(zone)
+            .replace(tzinfo=None),
+            MOOD_SCALE.index(mood),
+        )
+        for moment, mood in points
+        if mood in MOOD_SCALE
+    ]
+    return sorted(local, key=lambda point: point[0])
+
+
+def day_ticks(first: dt.date, last: dt.date, days_with_points: list[dt.date]) -> list[dt.date]:
+    """The days labelled under the mood chart: those with a mood, or evenly spaced ones."""
+    if len(days_with_points) <= _MAX_DAY_TICKS:
+        return days_with_points
+    step = math.ceil(((last - first).days + 1) / _MAX_DAY_TICKS)
+    return [first + dt.timedelta(days=offset) for offset in range(0, (last - first).days + 1, step)]
+
+
+# --------------------------------------------------------------------------- matplotlib
+
+_setup_lock = threading.Lock()
+
+
+def _writable_dir(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(path, os.W_OK | os.X_OK)
+
+
+def _ensure_config_dir() -> None:
+    """Give matplotlib a writable config/cache folder before it is first imported.
+
+    Left alone, matplotlib falls back to a new temporary folder per process when the home
+    folder is read-only (a locked-down container) and rebuilds its font cache every time;
+    a stable per-user folder under the system temp keeps that cache across restarts.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        home = None
+    if home is not None:
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "matplotlib"
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib"
+        if _writable_dir(config) and _writable_dir(cache):
+            return
+    fallback = Path(tempfile.gettempdir()) / f"rebond-matplotlib-{os.getuid()}"
+    try:
+        fallback.mkdir(mode=0o700, exist_ok=True)
+        # Someone else's folder under that name is not ours to use (shared /tmp).
+        if fallback.stat().st_uid != os.getuid() or not os.access(fallback, os.W_OK):
+            return
+    except OSError:
+        return  # matplotlib then makes a temporary folder of its own
+    os.environ["MPLCONFIGDIR"] = str(fallback)
+
+
+_prepared = False
+
+
+def _prepare() -> None:
+    """Run before the first matplotlib import of a drawing function."""
+    global _prepared
+    with _setup_lock:
+        if not _prepared:
+            _ensure_config_dir()
+            _prepared = True
+
+
+def _figure(height_px: int) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(WIDTH_PX / _DPI, height_px / _DPI), dpi=_DPI, layout="constrained")
+
+
+def _png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)  # attaches itself to the figure: no pyplot, no display
+    buffer = io.BytesIO()
+    # The whole figure as the bounding box (never "tight", whatever a matplotlibrc says):
+    # every image of a kind has exactly the same size.
+    figure.savefig(
+        buffer,
+        format="png",
+        dpi=_DPI,
+        bbox_inches=figure.bbox_inches,
+        facecolor="white",
+        metadata={"Software": None},
+    )
+    return buffer.getvalue()
+
+
+def _placeholder(figure: Figure, title: str, message: str) -> bytes:
+    figure.suptitle(title, fontsize=34, fontweight="bold", color=_TEXT_COLOR)
+    figure.text(0.5, 0.5, message, ha="center", va="center", fontsize=26, color=_TEXT_COLOR)
+    return _png(figure)
+
+
+def _drawn(draw: Callable[[], bytes]) -> bytes:
+    _prepare()
+    try:
+        return draw()
+    finally:
+        # A figure is a web of reference cycles that only the cycle collector frees; left
+        # to chance, a process drawing now and then grows by tens of MB (measured: +45 MB
+        # after 40 pairs of charts). One collection per chart keeps it flat.
+        gc.collect()
+
+
+def themes_chart(patterns: Patterns) -> bytes:
+    """Horizontal bars: how many feedbacks name each theme; recurring ones stand out."""
+    return _drawn(lambda: _themes_png(patterns))
+
+
+def mood_chart(points: Sequence[tuple[dt.datetime, str]], tz: str) -> bytes:
+    """Mood over time, in the person's timezone, on :data:`MOOD_SCALE` (bottom = hardest)."""
+    return _drawn(lambda: _mood_png(points, tz))
+
+
+def _themes_png(patterns: Patterns) -> bytes:
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
+    figure = _figure(THEMES_HEIGHT_PX)
+    bars = theme_bars(patterns)
+    if not bars:
+        return _placeholder(figure, THEMES_TITLE, "Aucun thème repéré pour l'instant.")
+    figure.suptitle(THEMES_TITLE, fontsize=34, fontweight="bold", color=_TEXT_COLOR)
+    axes = figure.add_subplot()
+    # Most frequent on top. A few themes keep slim bars, centred, instead of filling the
+    # whole height with one or two giant blocks.
+    slots = max(len(bars), _MIN_BAR_SLOTS)
+    top = slots - 1 - (slots - len(bars)) / 2
+    positions = [top - index for index in range(len(bars))]
+    drawn = axes.barh(
+        positions,
+        [bar.count for bar in bars],
+        color=[bar_colour(bar) for bar in bars],
+        height=0.65,
+    )
+    axes.set_yticks(
+        positions, [textwrap.fill(bar.label, 14, break_long_words=False) for bar in bars]
+    )
+    axes.set_ylim(-0.5, slots - 0.5)
+    axes.bar_label(drawn, padding=8, fontsize=26, color=_TEXT_COLOR)
+    axes.set_xlim(0, max(bar.count for bar in bars) * 1.15 + 0.3)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.tick_params(axis="y", labelsize=24, length=0, colors=_TEXT_COLOR)
+    axes.tick_params(axis="x", labelsize=20, colors=_TEXT_COLOR)
+    total = patterns.total
+    axes.set_xlabel(
+        f"Retours qui en parlent (sur {total} retour{'s' if total > 1 else ''})",
+        fontsize=22,
+        color=_TEXT_COLOR,
+    )
+    axes.grid(axis="x", color="#E3E8EC", linewidth=1.5)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    handles = [Patch(facecolor=colour, label=label) for label, colour in legend_entries(bars)]
+    figure.legend(handles=handles, loc="outside lower center", frameon=False, fontsize=24)
+    return _png(figure)
+
+
+def _mood_png(points: Sequence[tuple[dt.datetime, str]], tz: str) -> bytes:
+    figure = _figure(MOOD_HEIGHT_PX)
+    local = local_mood_points(points, tz)
+    if not local:
+        return _placeholder(figure, MOOD_TITLE, "Aucune humeur enregistrée pour l'instant.")
+    figure.suptitle(MOOD_TITLE, fontsize=34, fontweight="bold", color=_TEXT_COLOR)
+    axes = figure.add_subplot()
+    first = local[0][0].date()
+    last = local[-1][0].date()
+    origin = dt.datetime.combine(first, dt.time())
+
+    def position(moment: dt.datetime) -> float:
+        return (moment - origin) / dt.timedelta(days=1)
+
+    axes.plot(
+        [position(moment) for moment, _ in local],
+        [level for _, level in local],
+        color=_LINE_COLOR,
+        linewidth=4,
+        marker="o",
+        markersize=16,
+        markerfacecolor=_RECURRING_COLOR,
+        markeredgecolor="white",
+        markeredgewidth=2.5,
+    )
+    days = sorted({moment.date() for moment, _ in local})
+    ticks = day_ticks(first, last, days)
+    with_year = first.year != last.year
+    # One unit per day; a day's label sits in the middle of its day.
+    axes.set_xticks(
+        [(day - first).days + 0.5 for day in ticks],
+        [day_label(day, with_year=with_year) for day in ticks],
+        rotation=30 if with_year else 0,
+        ha="right" if with_year else "center",
+    )
+    axes.set_xlim(-0.1, (last - first).days + 1.1)
+    labels = mood_axis_labels()
+    axes.set_yticks(range(len(labels)), labels)
+    axes.set_ylim(-0.5, len(labels) - 0.5)
+    axes.tick_params(axis="both", labelsize=22, colors=_TEXT_COLOR)
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="y", color="#E3E8EC", linewidth=1.5)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return _png(figure)

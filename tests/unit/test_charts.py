@@ -1,0 +1,184 @@
+"""The /bilan charts: PNG images of a fixed, phone-friendly size, French labels, headless."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from coach import charts
+from coach.emotions import MOODS
+from coach.feedback import THEME_LABELS, THEMES
+from coach.feedbacks import PatternInput, compute_patterns
+
+ROOT = Path(__file__).resolve().parents[2]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PARIS = "Europe/Paris"
+
+
+def size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == PNG_SIGNATURE
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk comes first
+    return width, height
+
+
+def patterns_of(*themes: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    return compute_patterns([PatternInput("constructive", group) for group in themes])
+
+
+def moods(*names: str, start: dt.datetime | None = None) -> list[tuple[dt.datetime, str]]:
+    first = start or dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    return [(first + dt.timedelta(days=index), name) for index, name in enumerate(names)]
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_every_theme_has_a_french_label_on_the_chart() -> None:
+    assert {charts.theme_label(theme) for theme in THEMES} == set(THEME_LABELS.values())
+    assert charts.theme_label("technical_skills") == "Compétences techniques"
+
+
+def test_bars_carry_labels_counts_and_the_recurring_highlight() -> None:
+    bars = charts.theme_bars(
+        patterns_of(("experience", "communication"), ("experience",), ("competition",))
+    )
+    assert [(bar.label, bar.count, bar.recurring) for bar in bars] == [
+        ("Expérience", 2, True),
+        ("Communication", 1, False),
+        ("Concurrence", 1, False),
+    ]
+
+
+def test_recurring_themes_stand_out_with_their_own_legend() -> None:
+    bars = charts.theme_bars(patterns_of(("experience", "communication"), ("experience",)))
+    recurring, single = bars
+    assert charts.bar_colour(recurring) != charts.bar_colour(single)
+    assert [label for label, _ in charts.legend_entries(bars)] == [
+        "Revient dans 2 retours ou plus",
+        "Cité dans un seul retour",
+    ]
+    assert [colour for _, colour in charts.legend_entries(bars)] == [
+        charts.bar_colour(recurring),
+        charts.bar_colour(single),
+    ]
+    # Only the colours on the chart are explained.
+    assert [label for label, _ in charts.legend_entries([single])] == [charts.SINGLE_LEGEND]
+
+
+def test_mood_scale_runs_from_the_hardest_to_the_best() -> None:
+    assert sorted(charts.MOOD_SCALE) == sorted(MOODS), "every mood has a place on the scale"
+    labels = charts.mood_axis_labels()
+    assert labels[0] == "Découragé·e" and labels[-1] == "Ça va"
+    assert charts.MOOD_SCALE.index("colere") < charts.MOOD_SCALE.index("deception")
+
+
+def test_day_labels_are_french_whatever_the_locale() -> None:
+    assert charts.day_label(dt.date(2026, 11, 3)) == "3 nov."
+    assert charts.day_label(dt.date(2027, 1, 1)) == "1er janv."
+    assert charts.day_label(dt.date(2026, 8, 14), with_year=True) == "14 août 2026"
+    assert len(charts.MONTHS_SHORT_FR) == 12
+
+
+def test_moods_are_placed_on_the_local_day() -> None:
+    late = dt.datetime(2026, 11, 2, 23, 30, tzinfo=dt.UTC)  # 00:30 on the 3rd in Paris
+    points = charts.local_mood_points(
+        [(late, "ca_va"), (late - dt.timedelta(days=1), "honte")], PARIS
+    )
+    assert points == [
+        (dt.datetime(2026, 11, 2, 0, 30), charts.MOOD_SCALE.index("honte")),
+        (dt.datetime(2026, 11, 3, 0, 30), charts.MOOD_SCALE.index("ca_va")),
+    ]
+    assert charts.local_mood_points([(late, "unknown")], PARIS) == []
+    # An unknown timezone falls back to Paris rather than failing the chart.
+    assert charts.local_mood_points([(late, "ca_va")], "Nowhere/Land") == [
+        (dt.datetime(2026, 11, 3, 0, 30), charts.MOOD_SCALE.index("ca_va"))
+    ]
+
+
+def test_day_ticks_keep_the_axis_readable() -> None:
+    first = dt.date(2026, 11, 1)
+    few = [first, first + dt.timedelta(days=9)]
+    assert charts.day_ticks(first, few[-1], few) == few
+    many = [first + dt.timedelta(days=offset) for offset in range(30)]
+    ticks = charts.day_ticks(first, many[-1], many)
+    assert len(ticks) <= 5 and ticks[0] == first
+
+
+# --------------------------------------------------------------------------- images
+
+
+def test_themes_chart_is_a_portrait_png_1080_wide_whatever_the_data() -> None:
+    one = charts.themes_chart(patterns_of(("experience",)))
+    everything = charts.themes_chart(patterns_of(THEMES, THEMES[:4]))
+    assert size(one) == size(everything) == (1080, 1350)
+    assert len(one) > 10_000, "a real picture, not an empty canvas"
+
+
+def test_mood_chart_is_a_square_png_1080_wide() -> None:
+    png = charts.mood_chart(moods("decouragement", "doute", "deception", "ca_va"), PARIS)
+    assert size(png) == (1080, 1080)
+    # Across a new year, and a single point, still the same size.
+    across = moods("honte", "ca_va", start=dt.datetime(2026, 12, 30, 12, tzinfo=dt.UTC))
+    assert size(charts.mood_chart(across, PARIS)) == (1080, 1080)
+    assert size(charts.mood_chart(moods("ca_va"), PARIS)) == (1080, 1080)
+
+
+def test_empty_data_gives_a_picture_not_a_crash() -> None:
+    assert size(charts.themes_chart(compute_patterns([]))) == (1080, 1350)
+    assert size(charts.mood_chart([], PARIS)) == (1080, 1080)
+
+
+def test_different_data_draws_a_different_picture() -> None:
+    first = charts.themes_chart(patterns_of(("experience",)))
+    second = charts.themes_chart(patterns_of(("experience",), ("experience",)))
+    assert first != second
+
+
+def test_charts_draw_in_worker_threads_without_pyplot() -> None:
+    results: list[bytes] = []
+    workers = [
+        threading.Thread(target=lambda: results.append(charts.themes_chart(patterns_of(THEMES))))
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(results) == 3 and all(size(png) == (1080, 1350) for png in results)
+    assert "matplotlib.pyplot" not in sys.modules
+
+
+def test_each_chart_renders_well_under_a_second() -> None:
+    patterns = patterns_of(THEMES, THEMES[:5], THEMES[3:])
+    points = moods(*(charts.MOOD_SCALE * 10))
+    charts.themes_chart(patterns)  # imports and font cache out of the measure
+    for draw in (lambda: charts.themes_chart(patterns), lambda: charts.mood_chart(points, PARIS)):
+        start = time.perf_counter()
+        draw()
+        assert time.perf_counter() - start < 1.0
+
+
+def test_runs_headless_in_a_bare_environment(tmp_path: Path) -> None:
+    """No DISPLAY, no MPLBACKEND, an unwritable HOME (a locked-down container, ``env -i``)."""
+    script = (
+        "import os, sys\n"
+        "from coach.charts import themes_chart\n"
+        "from coach.feedbacks import PatternInput, compute_patterns\n"
+        "png = themes_chart(compute_patterns([PatternInput('generic', ('experience',))]))\n"
+        "assert png.startswith(b'\\x89PNG'), png[:8]\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "print(os.environ['MPLCONFIGDIR'])\n"
+    )
+    env = {"HOME": "/dev/null", "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / f"rebond-matplotlib-{os.getuid()}")
+    assert "MPLCONFIGDIR" not in done.stderr, "no warning about a temporary cache folder"
