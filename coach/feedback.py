@@ -767,7 +767,7 @@ def _word_features(clause_text: str) -> set[str]:
             scoped = True
         if token in _STOPWORDS:
             continue
-        stem = token[:6]
+        stem = token[:5]
         out.add("w:" + stem)
         if scoped:
             out.add("n:" + stem)
@@ -809,16 +809,24 @@ def _clause_features(clause: _Clause) -> set[str]:
 
 
 def text_features(text: str) -> tuple[set[str], list[tuple[_Clause, set[str]]]]:
-    """All the features of a text, and those of each clause (for evidence)."""
+    """All the features of a text, and those of each clause.
+
+    Each clause's set also carries the text-wide features (bias, formula, length), so that a
+    clause can be scored alone: themes are scored on their best clause (a reason for the
+    decision sits in one place), signals and the kind on the whole text.
+    """
     folded = fold_keep_length((text or "")[:MAX_CHARS])
-    per_clause = [(clause, _clause_features(clause)) for clause in _clauses(folded)]
-    features: set[str] = {"BIAS"}
-    for _, clause_features in per_clause:
-        features |= clause_features
-    if _GENERIC.search(folded):
-        features.add("R:generic")
+    clause_sets = [(clause, _clause_features(clause)) for clause in _clauses(folded)]
     size = len(text or "")
-    features.add("len:" + ("s" if size < 80 else "m" if size < 250 else "l"))
+    overall = {"BIAS", "len:" + ("s" if size < 80 else "m" if size < 250 else "l")}
+    if _GENERIC.search(folded):
+        overall.add("R:generic")
+    features = set(overall)
+    for _, clause_features in clause_sets:
+        features |= clause_features
+    per_clause = [(clause, clause_features | overall) for clause, clause_features in clause_sets]
+    if not per_clause:
+        per_clause = [(_Clause(0, len(folded), folded), set(overall))]
     return features, per_clause
 
 
@@ -890,24 +898,22 @@ def analyze(
     rule_evidence, strengths = _rule_pass(original, folded, clauses)
     features, per_clause = text_features(original)
 
-    def present(label: str) -> bool:
-        return feedback_model.score(model.get(label, {}), features) > feedback_model.THRESHOLD
-
-    themes = {theme for theme in THEMES if present(theme)}
-    signals = {signal for signal in SIGNALS if present(signal)}
-    kind = "constructive" if present(feedback_model.KIND_LABEL) else "generic"
+    scores = {
+        label: feedback_model.label_score(model.get(label, {}), label, features, per_clause)
+        for label in feedback_model.LABELS
+    }
+    themes = {theme for theme in THEMES if scores[theme] > feedback_model.THRESHOLD}
+    signals = {signal for signal in SIGNALS if scores[signal] > feedback_model.THRESHOLD}
+    constructive = scores[feedback_model.KIND_LABEL] > feedback_model.THRESHOLD
+    kind = "constructive" if constructive else "generic"
     evidence: dict[str, list[str]] = {}
     for label in sorted(themes | signals, key=(*THEMES, *SIGNALS).index):
         phrases = rule_evidence.get(label)
         if not phrases:
-            # The phrase that weighs most for this label is what the person sees.
+            # The clause that weighs most for this label is what the person sees.
             label_weights = model.get(label, {})
-            best = max(
-                per_clause,
-                key=lambda item: feedback_model.score(label_weights, item[1]),
-                default=None,
-            )
-            phrases = [_clause_quote(original, best[0])] if best is not None else []
+            best = max(per_clause, key=lambda item: feedback_model.score(label_weights, item[1]))
+            phrases = [_clause_quote(original, best[0])]
         evidence[label] = [phrase for phrase in phrases if phrase]
     return FeedbackAnalysis(
         kind=kind, themes=themes, signals=signals, evidence=evidence, strengths=strengths

@@ -37,11 +37,12 @@ TRAIN_FILES: Final = ("data/feedback/train.yml", "data/feedback/train_more.yml")
 KIND_LABEL: Final = "constructive"
 LABELS: Final = (*THEMES, *SIGNALS, KIND_LABEL)
 
-EPOCHS: Final = 24
+EPOCHS: Final = 36
 LEARNING_RATE: Final = 0.25
 L2: Final = 1e-4
 SEED: Final = 20261126
-PRECISION: Final = 3  # decimals kept in the shipped weights; smaller ones are dropped
+PRECISION: Final = 3  # decimals kept in the shipped weights
+PRUNE_BELOW: Final = 0.05  # smaller weights are dropped (they change no decision)
 # A label is present when its score is above this (chosen by cross-validation on the
 # training split: recall matters more than a perfectly calibrated probability).
 THRESHOLD: Final = -1.0
@@ -72,10 +73,34 @@ def _sigmoid(score: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
+def pooled(label: str) -> bool:
+    """Themes are scored on their best clause; signals and the kind on the whole text."""
+    return label in THEMES
+
+
+def label_score(
+    weights: Mapping[str, float],
+    label: str,
+    features: Iterable[str],
+    per_clause: Sequence[tuple[Any, Iterable[str]]],
+) -> float:
+    if pooled(label):
+        return max(score(weights, clause_features) for _, clause_features in per_clause)
+    return score(weights, features)
+
+
+@dataclass(frozen=True)
+class _Row:
+    features: frozenset[str]
+    clauses: tuple[frozenset[str], ...]
+
+
 def _fit(
-    rows: Sequence[frozenset[str]], targets: Sequence[bool], order: Sequence[Sequence[int]]
+    rows: Sequence[_Row], targets: Sequence[bool], order: Sequence[Sequence[int]], pool: bool
 ) -> dict[str, float]:
-    """Stochastic gradient descent on the logistic loss, positives up-weighted."""
+    """Stochastic gradient descent on the logistic loss, positives up-weighted. With
+    ``pool``, each step updates the clause that scores highest (multiple-instance learning):
+    the weights learn what a clause giving that reason looks like."""
     positives = sum(targets)
     weight_pos = max(1.0, (len(targets) - positives) / max(positives, 1)) ** POS_POWER
     weights: dict[str, float] = {}
@@ -83,18 +108,25 @@ def _fit(
         rate = LEARNING_RATE / (1.0 + 0.1 * epoch)
         decay = 1.0 - rate * L2
         for i in indices:
-            features = rows[i]
-            probability = _sigmoid(sum(weights.get(f, 0.0) for f in features))
+            row = rows[i]
+            if pool:
+                features = max(row.clauses, key=lambda clause: score(weights, clause))
+            else:
+                features = row.features
+            probability = _sigmoid(score(weights, features))
             target = 1.0 if targets[i] else 0.0
             step = (target - probability) * rate * (weight_pos if targets[i] else 1.0)
             for feature in features:
                 weights[feature] = weights.get(feature, 0.0) * decay + step
-    floor = 10.0**-PRECISION * 5
+    floor = PRUNE_BELOW
     return {f: round(w, PRECISION) for f, w in sorted(weights.items()) if abs(w) >= floor}
 
 
 def train(examples: Sequence[Example], labels: Sequence[str] = LABELS) -> dict[str, Any]:
-    rows = [frozenset(text_features(example.text)[0]) for example in examples]
+    rows: list[_Row] = []
+    for example in examples:
+        features, per_clause = text_features(example.text)
+        rows.append(_Row(frozenset(features), tuple(frozenset(c) for _, c in per_clause)))
     shuffler = random.Random(SEED)
     order: list[list[int]] = []
     for _ in range(EPOCHS):
@@ -102,7 +134,7 @@ def train(examples: Sequence[Example], labels: Sequence[str] = LABELS) -> dict[s
         shuffler.shuffle(indices)
         order.append(indices)
     return {
-        label: _fit(rows, [label in example.labels for example in examples], order)
+        label: _fit(rows, [label in example.labels for example in examples], order, pooled(label))
         for label in labels
     }
 
