@@ -333,6 +333,7 @@ KIND_TITLES: Final = {
     "journal": "Journal",
     "successes": "Réussites",
     "reflection": "Bilan de la semaine",
+    "interview": "Retour sur l'entretien",
 }
 JOURNAL_BUTTONS: Final = [
     {"title": "✍️ Écrire une entrée", "payload": "/journal_write"},

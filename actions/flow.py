@@ -31,9 +31,21 @@ from coach.users import find_user
 
 log = logging.getLogger(__name__)
 
-FORMS: Final = ("intake_form", "mood_form", "journal_form", "successes_form")
+FORMS: Final = (
+    "intake_form",
+    "mood_form",
+    "journal_form",
+    "successes_form",
+    "feedback_form",
+    "feedback_reflection_form",
+)
+#: The forms about one rejection of the intake (the ``company`` slot names it).
+INTAKE_FORMS: Final = ("intake_form", "mood_form", "journal_form", "successes_form")
 RESUME_INTENT: Final = "resume_conversation"
 NEXT_STEPS: Final = "next_steps"
+#: flow_step / paused_flow while the five interpretation steps of a feedback are shown.
+INTERPRETATION: Final = "interpretation"
+NEXT_INTERPRETATION_STEP: Final = {"title": "▶️ Suite", "payload": "/interpretation_next"}
 
 NEXT_STEP_BUTTONS: Final[list[dict[str, str]]] = [
     {"title": "✍️ Écrire dans mon journal", "payload": "/journal_write"},
@@ -71,6 +83,59 @@ def interruption(text: Any) -> str | None:
     if is_pause_request(text):
         return "pause"
     return None
+
+
+#: Intents that, in a button, a command or a short message, are a word to the coach rather
+#: than an answer to a free-text question (the feedback forms take any other text as it is).
+ASIDE_INTENTS: Final = frozenset(
+    {
+        "help",
+        "bot_challenge",
+        "privacy",
+        "ask_interpretation",
+        "ask_patterns",
+        "journal",
+        "list_reminders",
+        "export_data",
+        "delete_data",
+        "ask_timing",
+        "ask_contact",
+    }
+)
+#: The asides answered on the spot, before the question comes back.
+ASIDE_ANSWERS: Final = {
+    "help": "utter_help",
+    "bot_challenge": "utter_bot_challenge",
+    "privacy": "utter_privacy",
+}
+MAX_ASIDE_WORDS: Final = 6
+ASIDE_CONFIDENCE: Final = 0.8
+
+
+def aside(tracker: Tracker, text: str) -> str | None:
+    """The intent of a message that is not an answer: any button or slash command ("/help",
+    an old button), or a short, confidently classified question to the coach ("tu es un
+    robot ?"). Long text is always an answer, whatever the classifier made of it."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name = intent.get("name") if isinstance(intent.get("name"), str) else None
+    if text.startswith("/"):
+        return name or "command"
+    confidence = intent.get("confidence")
+    if (
+        name in ASIDE_INTENTS
+        and isinstance(confidence, int | float)
+        and confidence >= ASIDE_CONFIDENCE
+        and len(text.split()) <= MAX_ASIDE_WORDS
+    ):
+        return name
+    return None
+
+
+def answer_aside(dispatcher: CollectingDispatcher, intent: str) -> None:
+    """Answer the asides that have a short answer of their own (help, "are you a bot?")."""
+    response = ASIDE_ANSWERS.get(intent)
+    if response:
+        dispatcher.utter_message(response=response)
 
 
 _WORD: Final = re.compile(r"[^\W\d_]{2,}")
@@ -188,8 +253,9 @@ class ActionPostpone(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         flow = tracker.get_slot("paused_flow")
-        if flow is None and tracker.get_slot("flow_step") == NEXT_STEPS:
-            flow = NEXT_STEPS
+        step = tracker.get_slot("flow_step")
+        if flow is None and step in (NEXT_STEPS, INTERPRETATION):
+            flow = step
         return postpone(dispatcher, tracker, flow, now=dt.datetime.now(dt.UTC))
 
 
@@ -203,8 +269,18 @@ class ActionResumeConversation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         flow = tracker.get_slot("paused_flow")
+        if flow is None and tracker.get_slot("flow_step") == INTERPRETATION:
+            flow = INTERPRETATION  # "on continue" in the middle of the five steps
         company = tracker.get_slot("company")
         about = f" sur votre refus chez {company}" if isinstance(company, str) and company else ""
+        if flow not in INTAKE_FORMS and flow != NEXT_STEPS:
+            about = ""  # the company slot belongs to the intake
+        if flow == INTERPRETATION:
+            dispatcher.utter_message(
+                text="Reprenons la lecture de votre retour là où nous en étions.",
+                buttons=[NEXT_INTERPRETATION_STEP],
+            )
+            return [SlotSet("paused_flow", None), SlotSet("flow_step", INTERPRETATION)]
         if flow in FORMS:
             dispatcher.utter_message(text=f"Reprenons{about} là où nous en étions.")
             # The rules open the form again (its answers so far are still in the slots).

@@ -1,4 +1,5 @@
-"""The person's own writing: journal entries, weekly reflections, lists of successes."""
+"""The person's own writing: journal entries, weekly reflections, lists of successes, and
+answers to the questions on an interview asked while reading a feedback ("interview")."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from coach.models import JournalEntry, User
 
-KINDS = frozenset({"journal", "reflection", "successes"})
+KINDS = frozenset({"journal", "reflection", "successes", "interview"})
 MAX_TEXT = 4000
 
 

@@ -1,0 +1,211 @@
+"""Feedback received, read in five steps, and /bilan, end to end (real Rasa, action server,
+bot and Telegram emulator).
+
+Two rejections are logged (Capgemini, Decathlon). The Capgemini feedback arrives in two
+messages, is analysed (the theme named, its phrase quoted) and read through the five steps,
+with one answer to the interview questions; the Decathlon one comes as notes from a call.
+Both say the person lacked experience in project management, so /bilan shows that theme as
+recurring and the charts arrive as photos; ``python -m coach export`` has both feedbacks.
+A second scenario records a feedback without an application and goes through a crisis
+message in the middle.
+"""
+
+from __future__ import annotations
+
+from harness import BotMessage, Emulator
+from steps import cli, consent, text_of, until
+
+from coach.feedback import analyze
+
+CHAT = 5_550_300
+ALONE_CHAT = 5_550_301
+
+CAPGEMINI_PARTS = (
+    "Bonjour, merci pour votre candidature et pour le temps consacré à nos entretiens. "
+    "Votre parcours nous a plu.",
+    "Il vous manque cependant de l'expérience en gestion de projet. Vos réponses manquaient "
+    "aussi d'exemples concrets.",
+)
+DECATHLON_NOTES = (
+    "La manager a apprécié ma motivation. Il me manque de l'expérience en gestion de projet "
+    "pour ce poste."
+)
+REFLECTION_ANSWER = "Je parlerais de la refonte du site que j'ai menée chez mon ancien employeur."
+
+
+def has_button(payload: str):  # type: ignore[no-untyped-def]
+    return lambda m: payload in m["buttons"]
+
+
+def says(fragment: str):  # type: ignore[no-untyped-def]
+    return lambda m: fragment in (m["text"] or "")
+
+
+def is_photo(message: BotMessage) -> bool:
+    return message["kind"] == "photo"
+
+
+def button_titled(messages: list[BotMessage], fragment: str) -> str:
+    """The callback data of the inline button whose title contains ``fragment``."""
+    for message in reversed(messages):
+        for row in (message["reply_markup"] or {}).get("inline_keyboard", []):
+            for button in row:
+                if fragment in button.get("text", ""):
+                    return str(button["callback_data"])
+    raise AssertionError(f"no button titled {fragment!r}")
+
+
+async def log_rejection(emu: Emulator, chat: int, sentence: str) -> None:
+    """The intake with button answers, then the mood check; ends on the next steps."""
+    await emu.send_message(chat, sentence)
+    await until(emu, chat, has_button("p:entretiens_suivants"))
+    for payload, next_step in [
+        ("p:entretiens_suivants", has_button("p:plusieurs")),
+        ("p:1", says("son nom")),
+    ]:
+        await emu.press_button(chat, payload)
+        await until(emu, chat, next_step)
+    await emu.send_message(chat, "Julie Martin")
+    await until(emu, chat, says("responsable"))
+    await emu.press_button(chat, "p:non")
+    await until(emu, chat, has_button("p:personne"))
+    await emu.press_button(chat, "p:personne")
+    await until(emu, chat, has_button("p:formal"))
+    await emu.press_button(chat, "p:formal")
+    await until(emu, chat, has_button("p:ca_va"))
+    await emu.press_button(chat, "p:ca_va")
+    await until(emu, chat, has_button("p:/ask_timing"))
+
+
+def quoted_evidence(text: str, theme: str) -> str:
+    """The first phrase the analyzer gives for ``theme``, as the analysis message quotes it."""
+    analysis = analyze(text)
+    assert theme in analysis.themes, (theme, analysis)
+    phrase = " ".join(analysis.evidence[theme][0].split())
+    assert len(phrase) <= 90, "quoted whole only up to 90 characters"
+    return f"« {phrase} »"
+
+
+async def test_two_feedbacks_the_five_steps_and_the_patterns(
+    telegram: Emulator, databases: tuple[str, str]
+) -> None:
+    emu, chat = telegram, CHAT
+    await consent(emu, chat)
+    await log_rejection(emu, chat, "refus de Capgemini pour le poste de data analyst reçu hier")
+    await log_rejection(emu, chat, "refus de Decathlon pour le poste de chef de projet reçu hier")
+
+    # /retour: two applications, chosen with a button.
+    await emu.send_command(chat, "/retour")
+    choice = await until(emu, chat, says("De quelle candidature"))
+    await emu.press_button(chat, button_titled(choice, "Capgemini"))
+    source = await until(emu, chat, has_button("p:écrit"))
+    assert "ce retour de Capgemini (data analyst)" in text_of(source)
+    await emu.press_button(chat, "p:écrit")
+    await until(emu, chat, says("Collez ici"))
+
+    # The feedback in two messages, joined.
+    await emu.send_message(chat, CAPGEMINI_PARTS[0])
+    await until(emu, chat, has_button("p:j'ajoute un message"))
+    await emu.press_button(chat, "p:j'ajoute un message")
+    await until(emu, chat, says("envoyez la suite"))
+    await emu.send_message(chat, CAPGEMINI_PARTS[1])
+    await until(emu, chat, says("2 messages"))
+    await emu.press_button(chat, "p:c'est tout")
+    analysed = await until(emu, chat, has_button("p:/interpretation_next"))
+    shown = text_of(analysed)
+    joined = "\n\n".join(CAPGEMINI_PARTS)
+    assert "C'est enregistré" in shown
+    assert "Expérience" in shown and quoted_evidence(joined, "experience") in shown, shown
+    assert "Julie Martin" in shown, "who answered, from the contact rule"
+
+    # The five steps, with one answer to the interview questions.
+    await emu.press_button(chat, "p:/interpretation_next")
+    first = await until(emu, chat, says("Étape 1/5"))
+    assert "Ce qui a été apprécié" in text_of(first)
+    await emu.press_button(chat, "p:/interpretation_next")
+    await until(emu, chat, says("Étape 2/5"))
+    await emu.press_button(chat, "p:/interpretation_next")
+    question = await until(emu, chat, says("Question 1/"))
+    assert "Étape 3/5" in text_of(question)
+    await emu.send_message(chat, REFLECTION_ANSWER)
+    await until(emu, chat, says("Question 2/"))
+    fourth: list[BotMessage] = []
+    while not fourth:
+        await emu.press_button(chat, "p:passer")
+        seen = await until(
+            emu, chat, lambda m: "Question" in (m["text"] or "") or "Étape 4/5" in (m["text"] or "")
+        )
+        fourth = [m for m in seen if "Étape 4/5" in (m["text"] or "")]
+    assert "gestion" in text_of(fourth) or "Expérience" in text_of(fourth)
+    await emu.press_button(chat, "p:/interpretation_next")
+    fifth = await until(emu, chat, has_button("p:/thank_you_note"))
+    assert "Étape 5/5" in text_of(fifth) and "p:/ask_patterns" in fifth[-1]["buttons"]
+    await emu.press_button(chat, "p:/thank_you_note")
+    note = await until(emu, chat, says("Objet : Merci pour votre retour"))
+    assert "Bonjour Julie Martin," in text_of(note)
+
+    # The second feedback names its company and how it came: no question about either.
+    await emu.send_message(chat, "j'ai eu un retour de Decathlon par téléphone")
+    notes = await until(emu, chat, says("Notez ici"))
+    assert "ce retour de Decathlon (chef de projet)" in text_of(notes)
+    await emu.send_message(chat, DECATHLON_NOTES)
+    await until(emu, chat, has_button("p:c'est tout"))
+    await emu.send_message(chat, "c'est tout")
+    second = await until(emu, chat, has_button("p:/interpretation_next"))
+    assert quoted_evidence(DECATHLON_NOTES, "experience") in text_of(second)
+
+    # /bilan: the shared theme is recurring, and the charts come as photos.
+    await emu.send_command(chat, "/bilan")
+    summary = await until(emu, chat, says("Votre bilan"))
+    assert "🔁 Expérience — revient dans 2 retours (Capgemini, Decathlon)" in text_of(summary)
+    photos = [m for m in summary if m["kind"] == "photo"]
+    if not photos:
+        photos = [m for m in await until(emu, chat, is_photo) if is_photo(m)]
+    chart = photos[0]["photo"]
+    assert chart is not None and (chart["size"] or 0) > 1000, "an uploaded PNG image"
+    assert chart["filename"] and chart["filename"].endswith(".png")
+
+    exported = cli("export", chat, databases)
+    companies = {r["id"]: r["company"] for r in exported["rejections"]}
+    feedbacks = exported["feedbacks"]
+    assert [companies[f["rejection_id"]] for f in feedbacks] == ["Capgemini", "Decathlon"]
+    assert feedbacks[0]["text"] == joined and feedbacks[1]["text"] == DECATHLON_NOTES
+    for feedback, text in zip(feedbacks, (joined, DECATHLON_NOTES), strict=True):
+        expected = analyze(text)
+        assert feedback["kind"] == expected.kind
+        assert set(feedback["themes"]) == expected.themes and "experience" in feedback["themes"]
+        assert set(feedback["signals"]) == expected.signals
+        assert feedback["received_at"]
+    [answer] = [e for e in exported["journal"] if e["kind"] == "interview"]
+    assert answer["text"] == REFLECTION_ANSWER
+    assert companies[answer["rejection_id"]] == "Capgemini"
+
+
+async def test_a_feedback_without_application_survives_a_crisis_message(
+    telegram: Emulator, databases: tuple[str, str]
+) -> None:
+    emu, chat = telegram, ALONE_CHAT
+    await consent(emu, chat)
+    await emu.send_command(chat, "/retour")
+    offer = await until(emu, chat, has_button("p:/report_rejection"))
+    assert "aucune candidature" in text_of(offer)
+    await emu.press_button(chat, 'p:/share_feedback{"rejection_id":"none"}')
+    await until(emu, chat, has_button("p:appel"))
+    await emu.press_button(chat, "p:appel")
+    await until(emu, chat, says("Notez ici"))
+    await emu.send_message(chat, "😶")
+    await until(emu, chat, says("que des symboles"))
+    await emu.send_message(chat, "Le recruteur m'a dit que mon CV était trop long et pas adapté.")
+    await until(emu, chat, says("1 message"))
+
+    await emu.send_message(chat, "je veux en finir")
+    await until(emu, chat, says("3114"))
+    await emu.send_message(chat, "on reprend")
+    resumed = await until(emu, chat, says("J'ai déjà 1 message"))
+    assert "Reprenons" in text_of(resumed), "the crisis message was not taken as feedback"
+    await emu.press_button(chat, "p:c'est tout")
+    await until(emu, chat, says("C'est enregistré"))
+
+    [feedback] = cli("export", chat, databases)["feedbacks"]
+    assert feedback["rejection_id"] is None and feedback["source"] == "call"
+    assert feedback["text"] == "Le recruteur m'a dit que mon CV était trop long et pas adapté."
