@@ -8,7 +8,8 @@
   as a monospace block, with buttons to change it.
 - ``action_refine_draft`` ("plus court", "plus formel", "ajoute une question sur…"),
   ``action_request_sent`` ("c'est envoyé" → follow-up 7 business days later),
-  ``action_follow_up`` (that reminder: a short follow-up draft), ``action_mark_answered``.
+  ``action_follow_up`` (that reminder: a short follow-up draft); "ils ont répondu" is
+  ``actions.feedback`` (recording the answer marks the request answered).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from actions.common import QuietAsk, sessions, settings, telegram_user_id, with_user
 from actions.flow import interruption, stop_events, stop_slots
-from coach.db import transaction
 from coach.drafts import (
     Draft,
     DraftOptions,
@@ -44,7 +44,6 @@ from coach.feedback_request import (
     contact_message,
     draft_context,
     last_sent_request,
-    mark_answered,
     mark_sent,
     plan_for,
     save_draft,
@@ -573,28 +572,3 @@ class ActionFollowUp(Action):
 
         chosen = _with_user(tracker, dispatcher, work)
         return [SlotSet("current_rejection_id", chosen)] if chosen is not None else []
-
-
-class ActionMarkAnswered(Action):
-    """ "Ils ont répondu": no more follow-up for that rejection."""
-
-    def name(self) -> str:
-        return "action_mark_answered"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        uid = telegram_user_id(tracker)
-        try:
-            with transaction(sessions()) as session:
-                user = find_user(session, uid) if uid is not None else None
-                rejection = (
-                    get_rejection(session, user, tracker.get_slot("current_rejection_id"))
-                    if user is not None
-                    else None
-                )
-                if user is not None and rejection is not None:
-                    mark_answered(session, user, rejection)
-        except SQLAlchemyError:
-            log.exception("could not mark a request answered")
-        return []

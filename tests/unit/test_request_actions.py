@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from actions import requests as req
 from coach.db import transaction
+from coach.feedback_request import mark_answered
 from coach.models import FeedbackRequest, Rejection, Reminder, User
-from coach.users import give_consent
+from coach.rejections import get_rejection
+from coach.users import find_user, give_consent
 
 UID = 4343
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)  # Wednesday 25 November, 11:00 Paris
@@ -266,9 +268,14 @@ async def test_refining_and_sending(action_db: str) -> None:
     block = next(m["custom"]["text"] for m in nudge.messages if m.get("custom"))
     assert block.startswith("Objet : Re :") and "mercredi 25 novembre" in block
 
-    await req.ActionMarkAnswered().run(
-        CollectingDispatcher(), tracker({"current_rejection_id": rejection_id}), {}
-    )
+    from actions.common import sessions
+
+    with transaction(sessions()) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        rejection = get_rejection(session, user, rejection_id)
+        assert rejection is not None
+        assert mark_answered(session, user, rejection) == 1
     [request] = rows(FeedbackRequest)
     assert request.status == "answered"
     assert [r.status for r in rows(Reminder) if r.kind == "follow_up"] == ["cancelled"]
