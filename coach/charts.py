@@ -270,8 +270,18 @@ def _placeholder(figure: Figure, title: str, message: str) -> bytes:
     return _png(figure)
 
 
+# matplotlib is not thread-safe (fonts, text layout): the bot draws from worker threads,
+# so one chart at a time.
+_draw_lock = threading.Lock()
+
+
 def _drawn(draw: Callable[[], bytes]) -> bytes:
     _prepare()
+    with _draw_lock:
+        return _draw_collected(draw)
+
+
+def _draw_collected(draw: Callable[[], bytes]) -> bytes:
     try:
         return draw()
     finally:

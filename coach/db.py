@@ -21,6 +21,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     must cascade) and a busy timeout so that the bot and the action server can share it.
     """
     parsed = make_url(url)
+    # What people write (feedback, journal) must never reach a log through a failed
+    # statement's parameters.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,11 @@ from coach.feedback import SIGNALS, THEMES, text_features
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 MODEL_PATH: Final = Path(__file__).with_name("feedback_model.json")
-TRAIN_FILES: Final = ("data/feedback/train.yml", "data/feedback/train_more.yml")
+TRAIN_FILES: Final = (
+    "data/feedback/train.yml",
+    "data/feedback/train_more.yml",
+    "data/feedback/train_third.yml",
+)
 KIND_LABEL: Final = "constructive"
 LABELS: Final = (*THEMES, *SIGNALS, KIND_LABEL)
 

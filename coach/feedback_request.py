@@ -297,18 +297,21 @@ def last_sent_request(session: Session, user: User) -> FeedbackRequest | None:
 
 
 def mark_answered(session: Session, user: User, rejection: Rejection) -> int:
-    """ "Ils ont répondu": the requests for that rejection are answered, follow-ups cancelled."""
+    """ "Ils ont répondu": the requests for that rejection are answered (also a draft never
+    sent: the company answered on its own), and neither the follow-up nor the "time to send
+    your request" reminder will come."""
     rows = list(
         session.scalars(
             select(FeedbackRequest).where(
                 FeedbackRequest.user_id == user.id,
                 FeedbackRequest.rejection_id == rejection.id,
-                FeedbackRequest.status == "sent",
+                FeedbackRequest.status.in_(("draft", "sent")),
             )
         )
     )
     for row in rows:
         row.status = "answered"
-    _cancel_for(session, user, "follow_up", rejection.id, reason="answered")
+    for kind in ("follow_up", "feedback_request"):
+        _cancel_for(session, user, kind, rejection.id, reason="answered")
     session.flush()
     return len(rows)

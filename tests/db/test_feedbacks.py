@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coach.db import make_engine, upgrade
@@ -208,3 +209,23 @@ def test_migration_0006_goes_down_and_up(tmp_path: Path) -> None:
         assert "feedbacks" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_a_failed_statement_does_not_carry_the_feedback_text(engine: Engine) -> None:
+    """Errors are logged with their message: what the person wrote must not be in it."""
+    secret = "Texte confidentiel du retour reçu"
+    with pytest.raises(IntegrityError) as failure, Session(engine) as session:
+        session.add(
+            Feedback(
+                user_id=987_654_321,  # no such user: the foreign key refuses the row
+                text=secret,
+                source="written",
+                kind="generic",
+                themes=[],
+                signals=[],
+                evidence={},
+            )
+        )
+        session.flush()
+    assert secret not in str(failure.value)
+    assert "hidden due to hide_parameters" in str(failure.value)

@@ -117,6 +117,35 @@ async def test_plan_gives_the_window_the_contact_and_a_reminder(action_db: str) 
     assert rejection.contact["also_ask_network"] is True
 
 
+async def test_an_answer_before_the_request_cancels_the_send_day_reminder(
+    action_db: str,
+) -> None:
+    # The company wrote first: no "time to send your request" on the day, draft answered.
+    rejection_id = setup_rejection()
+    await req.ActionPlanRequest().run(CollectingDispatcher(), tracker(intent="ask_timing"), {})
+    from actions.common import sessions
+
+    with transaction(sessions()) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        rejection = get_rejection(session, user, rejection_id)
+        assert rejection is not None
+        session.add(
+            FeedbackRequest(
+                user_id=user.id,
+                rejection_id=rejection_id,
+                channel="email",
+                variant="general",
+                draft="…",
+            )
+        )
+        session.flush()
+        assert mark_answered(session, user, rejection) == 1
+    [reminder] = rows(Reminder)
+    assert (reminder.kind, reminder.status) == ("feedback_request", "cancelled")
+    assert [r.status for r in rows(FeedbackRequest)] == ["answered"]
+
+
 async def test_an_open_window_says_so_without_a_reminder(action_db: str) -> None:
     setup_rejection(rejection_date=dt.date(2026, 11, 16), culture="casual")
     dispatcher = CollectingDispatcher()
