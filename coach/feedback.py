@@ -128,7 +128,8 @@ _PRAISE: Final = _c(
     r"\bexcellent\w*|\btres bon\w*|\bbonne?s?\b|\bsolides?\b|\briches?\b|\bapprecie\w*",
     r"\bpoints? forts?\b|\bqualites?\b|\binteressant\w*|\bpertinent\w*|\bconvaincant\w*",
     r"\bremarquable\w*|\bbravo\b|\bimpressionn\w*|\bclair\w*|\bparfait\w*|\bsuper\b",
-    r"\bfelicit\w*|\bagreable\w*|\bbien\b",
+    r"\bfelicit\w*|\bagreable\w*|\bbien\b|\bplu\b|\bseduit\w*|\batouts?\b|\bun plus\b",
+    r"\bconvaincu\w*|\bvaloris\w*|\brigoureu\w*|\bsympathique\b|\bnickel\b|\bbluff\w*",
 )
 # "aucun souci de …", "pas de problème d'…", "sans difficulté": what follows is fine.
 _NEGATED_BEFORE: Final = re.compile(
@@ -899,7 +900,7 @@ def analyze(
     features, per_clause = text_features(original)
 
     scores = {
-        label: feedback_model.label_score(model.get(label, {}), label, features, per_clause)
+        label: feedback_model.label_score(model, label, features, per_clause)
         for label in feedback_model.LABELS
     }
     themes = {theme for theme in THEMES if scores[theme] > feedback_model.THRESHOLD}

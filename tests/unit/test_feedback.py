@@ -138,16 +138,14 @@ def test_praise_is_kept_for_the_strengths_step() -> None:
 
 
 def test_the_shipped_model_is_trained_on_the_training_split_only() -> None:
-    model = json.loads(feedback_model.MODEL_PATH.read_text(encoding="utf-8"))
+    model = json.loads(feedback_model.shipped_text())
     assert model["trained_on"] and all("heldout" not in name for name in model["trained_on"])
-    assert set(model["weights"]) == set(feedback_model.LABELS)
+    assert set(model["weights"]) == set(feedback_model.model_keys())
 
 
 def test_the_shipped_model_is_what_the_training_data_gives() -> None:
     # Retraining is deterministic: a stale or hand-edited file fails here.
-    assert feedback_model.MODEL_PATH.read_text(encoding="utf-8") == feedback_model.dumps(
-        feedback_model.build()
-    )
+    assert feedback_model.shipped_text() == feedback_model.dumps(feedback_model.build())
 
 
 @settings(max_examples=200, deadline=None)
