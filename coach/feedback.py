@@ -2,24 +2,29 @@
 
 :func:`analyze` returns a :class:`FeedbackAnalysis`:
 
-- ``themes`` — why the application was turned down, multi-label, from French cues
-  (:data:`THEMES`); ``signals`` — signs of feedback not worth taking to heart as is
-  (:data:`SIGNALS`); ``evidence`` — for each theme or signal, the phrases of the text that
-  triggered it, cut from the original (accents and capitals kept);
-- ``kind`` — ``constructive`` when at least one specific, actionable point was found,
+- ``themes`` — why the application was turned down, multi-label (:data:`THEMES`);
+- ``signals`` — signs of feedback not worth taking to heart as is (:data:`SIGNALS`);
+- ``evidence`` — for each theme or signal, the phrases of the text that triggered it, cut
+  from the original (accents and capitals kept); ``strengths`` — the phrases that only praise;
+- ``kind`` — ``constructive`` when the text names a specific, actionable point,
   ``generic`` otherwise (formulas such as "nous avons retenu un autre profil").
 
-How it reads (tuned on ``data/feedback/train.yml`` only; ``heldout.yml`` measures it):
+How it reads:
 
 1. The text is folded (lower case, no accents, apostrophes as spaces; same length as the
    original, so spans map back) and cut into clauses at punctuation and at "mais",
    "cependant", "toutefois", "en revanche", "par contre", "néanmoins".
-2. Each theme has *strong* cues, weaknesses by themselves ("manque d'expérience", "réponses
-   trop vagues", "surqualifié"), and *weak* cues, neutral words that count only when the
-   same clause says something is lacking ("SQL", "votre CV", "la culture").
-3. A cue preceded in its clause by a negation ("aucun souci de communication", "pas de
-   problème d'anglais", "sans difficulté") or only praised ("votre CV est très clair")
-   does not count.
+2. The cue engine: each theme has *strong* cues, weaknesses by themselves ("manque
+   d'expérience", "réponses trop vagues", "surqualifié"), and *weak* cues, neutral words that
+   count only when the same clause says something is lacking ("SQL", "votre CV"). A cue after
+   a negation ("aucun souci de communication", "pas de problème d'anglais") or only praised
+   ("votre CV est très clair") does not count. Its hits give the quoted evidence.
+3. Features per clause: word stems, stems in a lacking or negated scope, stem pairs, word
+   families (:data:`_CONCEPTS`: "lacking" or "wanted" next to a topic) and the cue hits;
+   what follows "pas de souci", "rien à redire" is kept apart as fine.
+4. A logistic model per label (:mod:`coach.feedback_model`, trained on the training split
+   only; ``heldout.yml`` only measures it) scores them: a theme on its best clause and on
+   the whole text, a signal and the kind on the whole text.
 """
 
 from __future__ import annotations

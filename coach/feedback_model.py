@@ -36,6 +36,7 @@ TRAIN_FILES: Final = (
     "data/feedback/train.yml",
     "data/feedback/train_more.yml",
     "data/feedback/train_third.yml",
+    "data/feedback/train_fourth.yml",
 )
 KIND_LABEL: Final = "constructive"
 LABELS: Final = (*THEMES, *SIGNALS, KIND_LABEL)
