@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import logging
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -20,6 +21,8 @@ from coach.settings import Settings
 from coach.users import find_user, telegram_user_id_from_sender
 
 log = logging.getLogger(__name__)
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 NO_CONSENT = "Je ne peux rien enregistrer sans votre accord : tapez /start pour commencer."
 DB_PROBLEM = "Un souci technique m'en empêche pour l'instant. Désolé, réessayez bientôt."
@@ -59,6 +62,11 @@ def first_name(tracker: Tracker) -> str | None:
         return None
     name = " ".join(name.split())[:64]
     return name or None
+
+
+def has_letters(text: str) -> bool:
+    """True when ``text`` has at least one letter: not only emoji, digits or punctuation."""
+    return bool(_LETTER.search(text or ""))
 
 
 def with_user[T](

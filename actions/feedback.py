@@ -3,15 +3,20 @@ text over as many messages as needed, then saved with its analysis.
 
 - ``action_start_feedback`` (/retour, "ils m'ont répondu", "j'ai eu un retour de
   Capgemini"): finds the application (a button, the company named in the message, the
-  only request still awaiting an answer, the only rejection; otherwise buttons) and stops
-  its follow-up reminder, then ``feedback_form`` opens. Without any rejection it offers to
-  log one first, or to record the feedback on its own. A first message that already
-  carries the feedback ("le retour de Decathlon : manque d'expérience en gestion de
-  projet") is kept as its first part.
-- ``feedback_form`` asks whether it is a written answer or notes from a call, then takes
-  the text over as many messages as needed ("C'est tout" / "J'ajoute un message" after
-  each). Long text is content whatever the classifier thought of it; a slash command or a
-  short aside ("/aide", "tu es un robot ?") is answered and the question comes back.
+  only request still awaiting an answer, the only rejection; otherwise buttons, to which
+  the company's name can also be typed) and stops its follow-up reminder, then
+  ``feedback_form`` opens. Without any rejection it offers to log one first, or to record
+  the feedback on its own. A first message that already carries the feedback ("le retour
+  de Decathlon : manque d'expérience en gestion de projet", a pasted email) is kept as its
+  first part, and "par téléphone" in it answers the next question.
+- ``feedback_form`` asks whether it is a written answer or notes from a call (feedback
+  typed there instead is kept), then takes the text over as many messages as needed
+  ("C'est tout" / "J'ajoute un message" after each). Long text is content whatever the
+  classifier thought of it; a short line with nothing to analyse after the first part
+  ("merci", "bonne journée") is added only if the person says it belongs to the feedback.
+  A slash command or a short aside ("/aide", "tu es un robot ?") is answered and the
+  question comes back; /export is sent at once; /supprimer and /start set the feedback
+  aside ("on reprend" brings it back), then run (``actions.interpretation.set_aside``).
 - ``action_save_feedback`` stores it with ``coach.feedback.analyze``'s reading, marks the
   request answered (its follow-up reminder is cancelled) and shows the analysis; the five
   steps follow (``actions/interpretation.py``).
@@ -33,18 +38,19 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.common import QuietAsk, with_user
-from actions.flow import answer_aside, aside, interruption, stop_events, stop_slots
+from actions.common import NO_CONSENT, QuietAsk, has_letters, with_user
+from actions.flow import aside, interruption, stop_events, stop_slots
 from actions.interpretation import (
-    NO_CONSENT,
+    COMMAND_STOP,
+    answer_in_form,
     context_of,
+    set_aside,
     show_analysis,
     walk_from_start,
-    with_speaker,
 )
 from coach.feedback import MAX_CHARS, analyze
 from coach.feedback_request import mark_answered
-from coach.feedbacks import save_feedback
+from coach.feedbacks import SOURCES, save_feedback
 from coach.intake import is_dont_know
 from coach.interpretation import FeedbackContext
 from coach.models import FeedbackRequest, Rejection, User
@@ -54,11 +60,20 @@ from coach.textfold import fold_keep_length
 FORM: Final = "feedback_form"
 #: flow_step value: buttons to choose the application were shown (no form yet).
 WAIT: Final = "feedback_wait"
+#: flow_step value: the application typed at the buttons is not logged yet; the intake
+#: follows (data/rules/feedback.yml).
+NEW_APPLICATION: Final = "feedback_new"
 #: feedback_rejection_id when the feedback is recorded without an application.
 NO_APPLICATION: Final = "none"
-SOURCES: Final = ("written", "call")
+ALONE_PAYLOAD: Final = f'/share_feedback{{"rejection_id":"{NO_APPLICATION}"}}'
 #: Slots of one feedback being recorded (cleared when a new one starts or it is cancelled).
-FORM_SLOTS: Final = ("feedback_source", "feedback_text", "feedback_parts", "ask_quietly")
+FORM_SLOTS: Final = (
+    "feedback_source",
+    "feedback_text",
+    "feedback_parts",
+    "feedback_pending",
+    "ask_quietly",
+)
 
 SAVE_FAILED: Final = (
     "Je n'ai pas pu enregistrer ce retour (souci technique). Votre texte reste en mémoire : "
@@ -96,26 +111,100 @@ BUSY: Final = (
     "Je suis en train de noter votre retour. Collez-le ici, dites « c'est tout » quand il "
     "est complet, ou /annuler pour arrêter."
 )
-MAX_CHOICES: Final = 6
-
-_DONE: Final = re.compile(
-    r"^\s*(?:(?:ok|bon|alors|oui|euh)[\s,]+)?(?:c['’]?\s*est\s+tout(?:\s+bon)?|c\s+tout|"
-    r"ç?a\s+suffit|ca\s+suffit|rien\s+d['’]\s*autre|pas\s+d['’]\s*autres?(?:\s+messages?)?|"
-    r"non|non\s+merci|nan|c['’]?\s*est\s+bon|c['’]?\s*est\s+complet|fini|termin[ée]|"
-    r"c['’]?\s*est\s+fini|j['’]?\s*ai\s+fini|j['’]?\s*ai\s+termin[ée]|voil[àa](?:\s+tout)?|"
-    r"c['’]?\s*est\s+(?:tout\s+)?ce\s+qu['’]?\s*ils\s+(?:m['’]\s*)?ont\s+dit)"
-    r"\s*[.!]*\s*$",
-    re.IGNORECASE,
+PENDING_BUTTONS: Final = [
+    {"title": "✅ C'est tout", "payload": "c'est tout"},
+    {"title": "➕ Ça en fait partie", "payload": "ça en fait partie"},
+]
+SET_ASIDE: Final = (
+    "Je mets votre retour de côté, avec ce que vous m'en avez déjà envoyé : écrivez « on "
+    "reprend » pour le terminer."
 )
+MAX_CHOICES: Final = 6
+#: A message this long is the feedback itself (a pasted email, notes), even the first one.
+LONG_MESSAGE_WORDS: Final = 15
+#: After the first part, a line this short with no theme in it may not be feedback at all
+#: ("merci", "bonne journée"): it is added only when the person says it belongs.
+SHORT_LINE_WORDS: Final = 4
+
+
+def _words(text: str) -> list[str]:
+    """Folded words only: accents, apostrophes, punctuation and emoji gone."""
+    return re.findall(r"[a-z0-9]+", fold_keep_length(text or ""))
+
+
+#: Said around "c'est tout" without changing its meaning ("non, c'est tout merci 👍").
+_AROUND_DONE: Final = frozenset(
+    {"non", "nan", "voila", "ok", "okay", "bon", "alors", "oui", "euh", "bah", "ben", "donc"}
+    | {"et", "eh", "bien", "merci", "beaucoup", "bcp", "encore", "stp", "svp"}
+)
+#: What is left of a message that says the feedback is complete, once those are trimmed.
+_DONE: Final = re.compile(
+    r"(?:c est|cest|ce sera|ca sera|ce serait|ca serait|ca fera|c etait) tout"
+    r"(?: bon)?(?: ce qu (?:il|elle|ils|elles|on) (?:m )?(?:a|ont) (?:dit|ecrit))?"
+    r"(?: pour (?:moi|le moment|l instant|aujourd hui|ce retour))?"
+    r"|c tout|tout est la|ca suffit|ca ira|(?:il n y a |y a )?rien d autre|rien de plus"
+    r"|(?:je n ai |j ai )?(?:rien a ajouter|plus rien|pas d autres?(?: messages?)?)"
+    r"|c est (?:bon|complet|fini|termine)|cest (?:bon|fini)|c fini"
+    r"|(?:j ai |jai )?(?:fini|termine|terminee)|voila tout"
+)
+#: Trimmed words that say "done" on their own ("non", "non merci", "voilà").
+_DONE_ALONE: Final = frozenset({"non", "nan", "voila"})
 _MORE: Final = re.compile(
-    r"^\s*(?:j['’]?\s*(?:en\s+)?ajoute(?:\s+(?:un|une|des|la)\s+\w+)?(?:\s+message)?|"
-    r"ajouter(?:\s+un\s+message)?|encore\s+un(?:\s+message)?|un\s+autre\s+message|"
-    r"attend(?:s|ez)?(?:\s+(?:il\s+y\s+a|y\s*a)\s+(?:une\s+)?suite)?|il\s+y\s+a\s+une\s+suite|"
-    r"la\s+suite\s+arrive|je\s+continue|oui\s+j['’]\s*ajoute.*)\s*[.!]*\s*$",
-    re.IGNORECASE,
+    r"j (?:en )?ajoute(?: (?:un|une|des|la|le) \w+)?(?: message)?|ajouter(?: un message)?"
+    r"|encore un(?: message)?|un autre message|il y a une suite|y a une suite|la suite arrive"
+    r"|attend(?:s|ez)?(?: (?:il y a|y a) (?:une )?suite)?|je continue|pas encore"
+    r"|(?:c est |ce n est |c |cest )?pas (?:encore )?(?:tout|fini|termine)"
+    r"|(?:je n ai |j ai )pas (?:encore )?(?:fini|termine)"
+)
+#: "Yes, it belongs to the feedback" (the short line kept aside).
+_BELONGS: Final = re.compile(
+    r"(?:(?:oui|si|ouais) )?(?:(?:ca|cela|il|elle) )?en fait partie|oui|si|ouais"
+    r"|(?:(?:oui|si) )?(?:ajoute|ajoutez|garde|gardez)(?: le| la| les)?(?: aussi)?"
 )
 #: Short answers to "C'est tout, ou vous ajoutez un message ?" that say neither.
-_UNCLEAR: Final = re.compile(r"^\s*(?:oui|ouais|ok|okay|d['’]?accord|euh+|hm+)\s*[.!?]*\s*$", re.I)
+_UNCLEAR: Final = re.compile(r"oui|ouais|ok|okay|d accord|dac|euh+|hm+")
+
+
+def _trimmed(text: str) -> tuple[str, set[str]]:
+    """The words of ``text`` without the fillers around them, and the fillers removed."""
+    words = _words(text)
+    removed: set[str] = set()
+    while words and words[0] in _AROUND_DONE:
+        removed.add(words.pop(0))
+    while words and words[-1] in _AROUND_DONE:
+        removed.add(words.pop())
+    return " ".join(words), removed
+
+
+def is_done(text: str) -> bool:
+    """ "c'est tout", "Non, rien d'autre", "C'est tout 👍", "terminé merci", "ça sera tout",
+    "voilà c'est tout", "non"… : the feedback is complete."""
+    core, removed = _trimmed(text)
+    if not core:
+        return bool(removed & _DONE_ALONE)
+    return bool(_DONE.fullmatch(core))
+
+
+def is_more(text: str) -> bool:
+    """ "j'ajoute un message", "attendez, il y a une suite", "non c'est pas tout"…"""
+    core, _removed = _trimmed(text)
+    return bool(core) and bool(_MORE.fullmatch(core))
+
+
+def _unclear(text: str) -> bool:
+    """ "oui", "ok merci", "d'accord": says neither "c'est tout" nor "j'ajoute"."""
+    core, removed = _trimmed(text)
+    return (not core and bool(removed)) or bool(_UNCLEAR.fullmatch(core))
+
+
+def _pending_question(line: str) -> str:
+    return f"C'est tout, ou « {line} » fait partie du retour ?"
+
+
+def _belongs(text: str) -> bool:
+    return bool(_BELONGS.fullmatch(" ".join(_words(text))))
+
+
 _WRITTEN: Final = re.compile(
     r"\b(?:e?-?mail|mel|courriel|message|ecrit|ecrite|par\s+ecrit|lettre|courrier|sms|"
     r"linkedin|reponse\s+ecrite|texte)\b"
@@ -126,9 +215,30 @@ _CALL: Final = re.compile(
 )
 #: In a short answer to the source question, "mes notes" means notes from a call.
 _NOTES: Final = re.compile(r"\bnotes?\b")
-_LETTER: Final = re.compile(r"[^\W\d_]")
 #: How many words make a message content rather than an answer to a short question.
 CONTENT_WORDS: Final = 8
+#: Feedback typed at the source question instead of an answer is kept from this length.
+SOURCE_CONTENT_WORDS: Final = 4
+#: This many words foreign to the source question make a message the feedback itself,
+#: even if it names a source ("lettre de motivation pas adaptée").
+_FOREIGN_WORDS: Final = 3
+#: Every word of an answer to "written or from a call?" ("c'était un appel avec la RH",
+#: "ils m'ont envoyé un mail très court"); any other word makes it the feedback itself.
+_SOURCE_ANSWER_VOCABULARY: Final = """
+    c est etait cetait ce ca s agit un une des de du d la le les l par au aux en a j ai eu
+    recu recue je il elle ils elles on m me mon ma mes leur leurs sa son ses avec pendant
+    lors apres avant hier aujourd hui matin soir midi semaine derniere dernier tout juste
+    simple simplement plutot oui non bien donc alors bah ben euh ok okay enfin fait que qui
+    y tres court courte long longue bref breve rapide petit petite type classique
+    rh drh recruteur recruteuse recruteurs manager manageuse responsable personne charge
+    chargee recrutement entreprise boite jury directeur directrice
+    mail mails email emails e courriel courriels message messages mel ecrit ecrite ecrits
+    reponse reponses lettre courrier sms texto linkedin texte tel telephone telephonique
+    telephoniquement appel appels appele appelee appeles rappele rappelee visio teams zoom
+    oral orale oralement vive voix coup fil debrief entretien echange conversation
+    discussion envoye envoyee repondu dit parle discute notes note prises pris prise via
+    crois pense semble normalement visiblement peut etre ete sur sure"""
+_SOURCE_ANSWER_WORDS: Final = frozenset(_SOURCE_ANSWER_VOCABULARY.split())
 
 
 def _fold(text: str) -> str:
@@ -147,6 +257,23 @@ def _entity(tracker: Tracker) -> str | None:
             value = entity.get("value")
             return str(value) if value is not None else None
     return None
+
+
+def feedback_instead_of_source(text: str) -> bool:
+    """True when the answer to "written or from a call?" is the feedback itself
+    ("Lettre de motivation pas assez adaptée au poste") rather than an answer about how it
+    came ("par mail je crois", "un appel avec la RH, très sympa"): it has words no such
+    answer uses, and either a theme the analyzer recognises, or four words or more that
+    name no source (or several words foreign to the question even if they do)."""
+    words = _words(text)
+    foreign = [word for word in words if word not in _SOURCE_ANSWER_WORDS]
+    if not foreign:
+        return False
+    if analyze(text).themes:
+        return True
+    if len(words) < SOURCE_CONTENT_WORDS:
+        return False
+    return parse_source(text) is None or len(foreign) >= _FOREIGN_WORDS
 
 
 def parse_source(text: str) -> str | None:
@@ -191,16 +318,19 @@ def feedback_in_message(text: str) -> str | None:
     if not text or text.startswith("/"):
         return None
     _head, colon, tail = text.partition(":")
+    candidate: str | None = None
     if colon and len(tail.split()) >= 3:
         candidate = tail
     elif _REPORTED.search(_fold(text)):
         candidate = text
-    else:
-        return None
-    candidate = candidate.strip().strip("\"'«»“” ").strip()
-    if len(candidate.split()) < 4 or not analyze(candidate).themes:
-        return None
-    return candidate
+    if candidate is not None:
+        candidate = candidate.strip().strip("\"'«»“” ").strip()
+        if len(candidate.split()) >= 4 and analyze(candidate).themes:
+            return candidate
+    if len(text.split()) >= LONG_MESSAGE_WORDS:
+        # A pasted email or long notes: kept whole, whatever the analyzer finds in it.
+        return text.strip()
+    return None
 
 
 def _parts(tracker: Tracker) -> list[str]:
@@ -214,6 +344,25 @@ def _messages(count: int) -> str:
 
 def _joined(parts: list[str]) -> str:
     return "\n\n".join(parts)
+
+
+def _intent(tracker: Tracker) -> str | None:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name = intent.get("name")
+    return name if isinstance(name, str) else None
+
+
+def _current_before(tracker: Tracker) -> Any:
+    """``current_rejection_id`` before the "no application" button copied its entity
+    ("none") into it: the application being talked about stays the current one."""
+    for event in reversed(tracker.events or []):
+        if (
+            event.get("event") == "slot"
+            and event.get("name") == "current_rejection_id"
+            and event.get("value") != NO_APPLICATION
+        ):
+            return event.get("value")
+    return None
 
 
 # --------------------------------------------------------------------------- start
@@ -256,9 +405,37 @@ def _named(rejections: list[Rejection], text: str) -> Rejection | None:
     return hits[0] if len(hits) == 1 else None
 
 
+#: Words around a company typed at the application buttons ("c'est pour Decathlon",
+#: "celle de Capgemini", "chez Orange").
+_AROUND_COMPANY: Final = re.compile(
+    r"^(?:(?:c est|cest|ca|c etait) )?(?:(?:pour|chez|de|du|avec|la|le|les|l|celle|celui"
+    r"|candidature|retour|poste|entreprise|societe|boite) )*"
+)
+
+
+def _typed_company(rejections: list[Rejection], text: str) -> Rejection | None:
+    """The application a typed answer to the buttons names: the whole company name in the
+    message, or the message (its fillers trimmed) in exactly one company name ("decathlon"
+    for "Decathlon Lille")."""
+    named = _named(rejections, text)
+    if named is not None:
+        return named
+    short = _AROUND_COMPANY.sub("", " ".join(_words(text))).strip()
+    if len(short) < 3:
+        return None
+    pattern = re.compile(rf"(?<!\w){re.escape(short)}(?!\w)")
+    hits = [r for r in rejections if r.company and pattern.search(" ".join(_words(r.company)))]
+    return hits[0] if len(hits) == 1 else None
+
+
 class ActionStartFeedback(Action):
     """Which application the feedback is about; then ``feedback_form`` opens (flow_step
-    None) or buttons wait for a choice (flow_step ``feedback_wait``)."""
+    None) or buttons wait for a choice (flow_step ``feedback_wait``).
+
+    Right after the buttons, a typed message reaches this action whatever the classifier
+    made of it (``data/rules/feedback.yml``: nothing, a yes, a new rejection): a company
+    among the person's applications is chosen; one read as a new rejection is logged first
+    (flow_step ``feedback_new``, the intake follows); anything else asks again."""
 
     def name(self) -> str:
         return "action_start_feedback"
@@ -268,13 +445,19 @@ class ActionStartFeedback(Action):
     ) -> list[dict[str, Any]]:
         text = _typed(tracker)
         entity = _entity(tracker)
-        carried = _parts(tracker) if tracker.get_slot("flow_step") == WAIT else []
+        waiting = tracker.get_slot("flow_step") == WAIT
+        # A typed answer to the buttons, which the classifier did not read as a feedback.
+        typed_choice = waiting and entity is None and _intent(tracker) != "share_feedback"
+        carried = _parts(tracker) if waiting else []
         content = feedback_in_message(text)
         parts = [content] if content else carried
-        source = source_in_message(text) if text else None
+        carried_source = tracker.get_slot("feedback_source") if waiting else None
+        source = (source_in_message(text) if text else None) or carried_source
 
         def work(session: Session, user: User) -> list[dict[str, Any]]:
             rejections = list_rejections(session, user, limit=50)
+            if typed_choice:
+                return self._typed_choice(dispatcher, tracker, session, user, rejections)
             if (
                 tracker.get_slot("paused_flow") == FORM
                 and entity is None
@@ -295,7 +478,7 @@ class ActionStartFeedback(Action):
                 chosen = get_rejection(session, user, entity)
                 decided = chosen is not None
             if not decided:
-                chosen = _named(rejections, text)
+                chosen = (_typed_company if waiting else _named)(rejections, text)
                 decided = chosen is not None
             if not decided:
                 awaiting = _awaiting(session, user)
@@ -309,26 +492,100 @@ class ActionStartFeedback(Action):
                 decided = chosen is not None
             if not decided:
                 self._ask_which(dispatcher, rejections)
-                return [SlotSet("feedback_parts", parts or None), SlotSet("flow_step", WAIT)]
-            answered = mark_answered(session, user, chosen) if chosen is not None else 0
-            self._welcome(dispatcher, chosen, answered=answered, content=content)
-            return [
-                *(SlotSet(slot, None) for slot in FORM_SLOTS),
-                SlotSet("feedback_parts", parts or None),
-                SlotSet("feedback_source", source),
-                SlotSet("feedback_rejection_id", chosen.id if chosen else NO_APPLICATION),
-                *([SlotSet("current_rejection_id", chosen.id)] if chosen else []),
-                SlotSet("flow_stop", None),
-                SlotSet("paused_flow", None),
-                SlotSet("flow_step", None),
-            ]
+                return [
+                    SlotSet("feedback_parts", parts or None),
+                    SlotSet("feedback_source", source),
+                    SlotSet("flow_step", WAIT),
+                ]
+            return self._open(dispatcher, tracker, session, user, chosen, parts, source, content)
 
-        events = with_speaker(tracker, dispatcher, work)
+        events = with_user(tracker, dispatcher, work)
         return events if events is not None else [SlotSet("flow_step", WAIT)]
 
+    def _open(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        session: Session,
+        user: User,
+        chosen: Rejection | None,
+        parts: list[str],
+        source: str | None,
+        content: str | None,
+    ) -> list[dict[str, Any]]:
+        """The application is known (or none): its follow-up stops, the form opens."""
+        answered = mark_answered(session, user, chosen) if chosen is not None else 0
+        self._welcome(
+            dispatcher,
+            chosen,
+            answered=answered,
+            content=content,
+            thanked=tracker.get_slot("flow_step") == WAIT,
+        )
+        if chosen is not None:
+            current = [SlotSet("current_rejection_id", chosen.id)]
+        elif _entity(tracker) == NO_APPLICATION:
+            current = [SlotSet("current_rejection_id", _current_before(tracker))]
+        else:
+            current = []
+        return [
+            *(SlotSet(slot, None) for slot in FORM_SLOTS),
+            SlotSet("feedback_parts", parts or None),
+            SlotSet("feedback_source", source),
+            SlotSet("feedback_rejection_id", chosen.id if chosen else NO_APPLICATION),
+            *current,
+            SlotSet("flow_stop", None),
+            SlotSet("paused_flow", None),
+            SlotSet("flow_step", None),
+        ]
+
+    def _typed_choice(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        session: Session,
+        user: User,
+        rejections: list[Rejection],
+    ) -> list[dict[str, Any]]:
+        text = _typed(tracker)
+        content = feedback_in_message(text)
+        parts = [*_parts(tracker), *([content] if content else [])]
+        source = (source_in_message(text) if text else None) or tracker.get_slot("feedback_source")
+        chosen = _typed_company(rejections, text) if text else None
+        if chosen is not None:
+            return self._open(dispatcher, tracker, session, user, chosen, parts, source, content)
+        if _intent(tracker) == "report_rejection":
+            # "Michelin", "un refus de Google", the button "Noter la candidature d'abord":
+            # an application not logged yet. The intake opens (the rules) with what the
+            # message already says.
+            first = "Notons-la d'abord ; ensuite, /retour pour enregistrer le retour."
+            if text:
+                first = f"Je ne trouve pas cette candidature parmi vos refus notés. {first}"
+            dispatcher.utter_message(text=first)
+            return [SlotSet("flow_step", NEW_APPLICATION)]
+        dispatcher.utter_message(
+            text="Je n'ai pas reconnu la candidature. Choisissez-la avec un bouton, ou "
+            "écrivez le nom de l'entreprise :",
+            buttons=self._choice_buttons(rejections),
+        )
+        return [
+            SlotSet("feedback_parts", parts or None),
+            SlotSet("feedback_source", source),
+            SlotSet("flow_step", WAIT),
+        ]
+
     @staticmethod
-    def _ask_which(dispatcher: CollectingDispatcher, rejections: list[Rejection]) -> None:
-        alone = {"payload": f'/share_feedback{{"rejection_id":"{NO_APPLICATION}"}}'}
+    def _choice_buttons(rejections: list[Rejection]) -> list[dict[str, str]]:
+        return [
+            {
+                "title": _label(r)[:60],
+                "payload": f'/share_feedback{{"rejection_id":"{r.id}"}}',
+            }
+            for r in rejections[:MAX_CHOICES]
+        ] + [{"title": "📨 Sans candidature liée", "payload": ALONE_PAYLOAD}]
+
+    @classmethod
+    def _ask_which(cls, dispatcher: CollectingDispatcher, rejections: list[Rejection]) -> None:
         if not rejections:
             dispatcher.utter_message(
                 text="Merci de me le confier ! Je n'ai encore aucune candidature notée pour "
@@ -336,20 +593,14 @@ class ActionStartFeedback(Action):
                 "pour que le retour y soit rattaché, ou enregistrer le retour tel quel.",
                 buttons=[
                     {"title": "📝 Noter la candidature d'abord", "payload": "/report_rejection"},
-                    {"title": "📨 Enregistrer le retour seul", **alone},
+                    {"title": "📨 Enregistrer le retour seul", "payload": ALONE_PAYLOAD},
                 ],
             )
             return
         dispatcher.utter_message(
-            text="Merci de me le confier ! De quelle candidature s'agit-il ?",
-            buttons=[
-                {
-                    "title": _label(r)[:60],
-                    "payload": f'/share_feedback{{"rejection_id":"{r.id}"}}',
-                }
-                for r in rejections[:MAX_CHOICES]
-            ]
-            + [{"title": "Une autre candidature", **alone}],
+            text="Merci de me le confier ! De quelle candidature s'agit-il ? Choisissez-la "
+            "ci-dessous, ou écrivez le nom de l'entreprise.",
+            buttons=cls._choice_buttons(rejections),
         )
 
     @staticmethod
@@ -359,6 +610,7 @@ class ActionStartFeedback(Action):
         *,
         answered: int,
         content: str | None,
+        thanked: bool,
     ) -> None:
         if rejection is not None and rejection.company:
             what = f"ce retour de {rejection.company}"
@@ -366,9 +618,14 @@ class ActionStartFeedback(Action):
                 what += f" ({rejection.position})"
         else:
             what = "ce retour"
-        lines = [
-            f"Merci de me confier {what} : en recevoir un est une vraie chance. Lisons-le ensemble."
-        ]
+        if thanked:
+            # The question about the application already said thank you.
+            lines = [f"Lisons ensemble {what}."]
+        else:
+            lines = [
+                f"Merci de me confier {what} : en recevoir un est une vraie chance. "
+                "Lisons-le ensemble."
+            ]
         if answered:
             lines.append("La réponse est arrivée : j'annule la relance prévue.")
         if content:
@@ -404,22 +661,28 @@ class ValidateFeedbackForm(FormValidationAction):
             return {"feedback_source": None, **stop_slots(stop)}
         other = aside(tracker, text)
         if other:
-            answer_aside(dispatcher, other)
+            if answer_in_form(dispatcher, other) == COMMAND_STOP:
+                return {"feedback_source": None, **stop_slots(COMMAND_STOP)}
             dispatcher.utter_message(text=SOURCE_QUESTION, buttons=SOURCE_BUTTONS)
             return {"feedback_source": None, "ask_quietly": True}
+        if _fold(text) in ("1", "2", "written", "call") or is_dont_know(text):
+            return {"feedback_source": parse_source(text) or "written"}
+        if feedback_instead_of_source(text):
+            # The feedback itself, typed instead of the answer: kept as its first part, a
+            # written answer unless the message says it came from a call.
+            source = source_in_message(text) or "written"
+            kept = "vos notes de l'appel" if source == "call" else "le texte de leur réponse"
+            dispatcher.utter_message(
+                text=f"Je le note comme {kept}. {ANYTHING_ELSE}", buttons=MORE_BUTTONS
+            )
+            return {
+                "feedback_source": source,
+                "feedback_parts": [*_parts(tracker), text],
+                "ask_quietly": True,
+            }
         source = parse_source(text)
         if source is not None:
             return {"feedback_source": source}
-        if is_dont_know(text):
-            return {"feedback_source": "written"}
-        if len(text.split()) >= CONTENT_WORDS:
-            # The feedback itself, pasted straight away: taken as a written answer.
-            parts = [*_parts(tracker), text]
-            dispatcher.utter_message(
-                text=f"Je le note comme le texte de leur réponse. {ANYTHING_ELSE}",
-                buttons=MORE_BUTTONS,
-            )
-            return {"feedback_source": "written", "feedback_parts": parts, "ask_quietly": True}
         dispatcher.utter_message(
             text="Pardon, je n'ai pas compris. " + SOURCE_QUESTION, buttons=SOURCE_BUTTONS
         )
@@ -431,40 +694,69 @@ class ValidateFeedbackForm(FormValidationAction):
         if value is None:
             return {"feedback_text": None}
         parts = _parts(tracker)
+        pending = tracker.get_slot("feedback_pending")
+        pending = pending if isinstance(pending, str) and pending else None
         text = str(value).strip()
-        if parts and _DONE.match(text):
-            return {"feedback_text": _joined(parts)}
+        if parts and is_done(text):
+            return {"feedback_text": _joined(parts), "feedback_pending": None}
         stop = interruption(text)
         if stop:
             return {"feedback_text": None, **stop_slots(stop)}
         other = aside(tracker, text)
         if other:
-            answer_aside(dispatcher, other)
+            if answer_in_form(dispatcher, other) == COMMAND_STOP:
+                return {"feedback_text": None, **stop_slots(COMMAND_STOP)}
             dispatcher.utter_message(text=BUSY, buttons=MORE_BUTTONS if parts else None)
             return {"feedback_text": None, "ask_quietly": True}
-        if _DONE.match(text):
+        if is_done(text):
             dispatcher.utter_message(text=NOTHING_YET)
             return {"feedback_text": None, "ask_quietly": True}
-        if _MORE.match(text):
+        if pending and _belongs(text):
+            return self._add(dispatcher, [*parts, pending])
+        if is_more(text):
             dispatcher.utter_message(text=GO_ON)
             return {"feedback_text": None, "ask_quietly": True}
-        if parts and _UNCLEAR.match(text):
-            dispatcher.utter_message(text=ANYTHING_ELSE, buttons=MORE_BUTTONS)
+        if parts and _unclear(text):
+            if pending:
+                dispatcher.utter_message(text=_pending_question(pending), buttons=PENDING_BUTTONS)
+            else:
+                dispatcher.utter_message(text=ANYTHING_ELSE, buttons=MORE_BUTTONS)
             return {"feedback_text": None, "ask_quietly": True}
-        if not _LETTER.search(text):
+        if not has_letters(text):
             dispatcher.utter_message(text=NO_WORDS)
             return {"feedback_text": None, "ask_quietly": True}
-        parts.append(text)
+        if parts and len(_words(text)) <= SHORT_LINE_WORDS and not analyze(text).themes:
+            # "Merci", "bonne journée", "ok super": perhaps said to me, perhaps the last line
+            # of the feedback. Kept aside until the person says which.
+            dispatcher.utter_message(
+                text=f"Je n'ai pas encore ajouté cette ligne au retour. {_pending_question(text)}",
+                buttons=PENDING_BUTTONS,
+            )
+            return {"feedback_text": None, "feedback_pending": text, "ask_quietly": True}
+        # A line kept aside, then more feedback: it was a piece of it, in its place.
+        return self._add(dispatcher, [*parts, *([pending] if pending else []), text])
+
+    @staticmethod
+    def _add(dispatcher: CollectingDispatcher, parts: list[str]) -> dict[str, Any]:
         if len(_joined(parts)) >= MAX_CHARS:
             dispatcher.utter_message(
                 text=f"Ce retour est déjà très complet : je garde ses {MAX_CHARS} premiers "
                 "caractères, c'est ce que je sais lire."
             )
-            return {"feedback_text": _joined(parts)[:MAX_CHARS], "feedback_parts": parts}
+            return {
+                "feedback_text": _joined(parts)[:MAX_CHARS],
+                "feedback_parts": parts,
+                "feedback_pending": None,
+            }
         dispatcher.utter_message(
             text=f"Bien reçu ✅ ({_messages(len(parts))}). {ANYTHING_ELSE}", buttons=MORE_BUTTONS
         )
-        return {"feedback_text": None, "feedback_parts": parts, "ask_quietly": True}
+        return {
+            "feedback_text": None,
+            "feedback_parts": parts,
+            "feedback_pending": None,
+            "ask_quietly": True,
+        }
 
 
 class ActionAskFeedbackSource(QuietAsk):
@@ -514,7 +806,7 @@ class ActionSaveFeedback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        stopped = stop_events(
+        stopped = set_aside(dispatcher, tracker, FORM, SET_ASIDE) or stop_events(
             dispatcher, tracker, FORM, reset=[*FORM_SLOTS, "feedback_rejection_id"]
         )
         if stopped is not None:

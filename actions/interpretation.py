@@ -10,23 +10,23 @@ what to do with unhelpful feedback. The words come from ``coach.interpretation``
   ``action_interpret_feedback`` ("comment interpréter ce retour ?") reads the latest
   feedback again from the start.
 - ``action_show_patterns`` (/bilan) counts themes across all feedbacks and asks the
-  front-end for the charts; ``action_second_opinion`` answers unhelpful or hurtful feedback.
+  front-end for the charts that have something to show; ``action_second_opinion`` answers
+  unhelpful or hurtful feedback (offered as a button after an analysis that found a
+  non-constructive remark).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any, Final
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.common import QuietAsk, with_user
+from actions.common import QuietAsk, has_letters, with_user
 from actions.flow import (
     ASIDE_ANSWERS,
     INTERPRETATION,
@@ -39,14 +39,17 @@ from actions.flow import (
 )
 from coach.feedback import FeedbackAnalysis, analyze
 from coach.feedback_request import contact_name, contact_rule, profile_of
-from coach.feedbacks import get_feedback, latest_feedback, patterns_for
+from coach.feedbacks import get_feedback, latest_feedback, mood_series, patterns_for
 from coach.intake import is_dont_know, is_skip
 from coach.interpretation import (
     INTERPRETATION_STEPS,
     REFLECTION_INTRO,
     FeedbackContext,
     action_plan,
+    calls_for_second_opinion,
+    charts_to_draw,
     format_analysis,
+    name_hint,
     patterns_message,
     positive_close,
     reflection_prompts,
@@ -63,11 +66,6 @@ REFLECTION_FORM: Final = "feedback_reflection_form"
 #: flow_step value: the reflection questions of step 3 come next.
 REFLECT: Final = "feedback_reflect"
 
-NO_CONSENT: Final = "Je ne peux rien enregistrer sans votre accord : tapez /start."
-DB_PROBLEM: Final = (
-    "Un souci technique m'empêche de m'occuper de votre retour pour l'instant. "
-    "Réessayez dans quelques minutes."
-)
 ANSWER_NOT_SAVED: Final = (
     "Je n'ai pas pu noter cette réponse (souci technique). Réessayez dans un instant, ou "
     "écrivez « passer »."
@@ -80,16 +78,48 @@ END_BUTTONS: Final = [
     {"title": "💌 Un mot de remerciement", "payload": "/thank_you_note"},
     {"title": "📊 Mon bilan", "payload": "/ask_patterns"},
 ]
+SECOND_OPINION_BUTTON: Final = {"title": "🤝 Un second avis", "payload": "/feedback_unhelpful"}
 SKIP_BUTTON: Final = [{"title": "⏭️ Passer", "payload": "passer"}]
 CHARTS: Final = {"rebond": "charts"}
-_LETTER: Final = re.compile(r"[^\W\d_]")
+STEPS_INTRO: Final = "Je vous propose de le relire en cinq étapes, à votre rythme :"
+#: flow_stop value: /supprimer or /start ended one of this flow's forms. The form waits for
+#: « on reprend » and the command's own action runs next.
+COMMAND_STOP: Final = "command"
+#: The commands that need the form to end before they run, and the action each runs
+#: (as data/rules/privacy.yml and onboarding.yml do outside a form).
+COMMAND_ACTIONS: Final = {"delete_data": "utter_ask_delete_confirm", "start": "action_start"}
+REFLECTION_SET_ASIDE: Final = (
+    "Je mets ces questions de côté, avec vos réponses déjà données : écrivez « on reprend » "
+    "pour y revenir."
+)
 
 
-def with_speaker[T](
-    tracker: Tracker, dispatcher: CollectingDispatcher, work: Callable[[Session, User], T]
-) -> T | None:
-    """:func:`actions.common.with_user` with this flow's wording."""
-    return with_user(tracker, dispatcher, work, no_user=NO_CONSENT, failure=DB_PROBLEM)
+def answer_in_form(dispatcher: CollectingDispatcher, intent: str) -> str | None:
+    """An aside inside the feedback forms: answered when it has a short answer (help, "are
+    you a bot?", /export sent at once), after which the question comes back (None); or
+    :data:`COMMAND_STOP` for a command that needs the form to end first."""
+    if intent in COMMAND_ACTIONS:
+        return COMMAND_STOP
+    if intent == "export_data":
+        dispatcher.utter_message(response="utter_export")  # the bot attaches the file
+        return None
+    answer_aside(dispatcher, intent)
+    return None
+
+
+def set_aside(
+    dispatcher: CollectingDispatcher, tracker: Tracker, form: str, message: str
+) -> list[dict[str, Any]] | None:
+    """When ``form`` ended for a command: it waits for « on reprend », with what it had, and
+    the command's action follows. The rules cannot do it: a form hides from them the turns
+    it handled, the command's included."""
+    if tracker.get_slot("flow_stop") != COMMAND_STOP:
+        return None
+    dispatcher.utter_message(text=message)
+    events = [SlotSet("flow_stop", None), SlotSet("paused_flow", form), SlotSet("flow_step", None)]
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    command = COMMAND_ACTIONS.get(intent) if isinstance(intent, str) else None
+    return [*events, FollowupAction(command)] if command else events
 
 
 # --------------------------------------------------------------------------- context
@@ -131,16 +161,22 @@ def analysis_of(row: Feedback) -> FeedbackAnalysis:
     )
 
 
-def steps_overview() -> str:
+def steps_overview(intro: str = STEPS_INTRO) -> str:
+    """The five steps, numbered, after ``intro``."""
     steps = "\n".join(f"{n}. {title}" for n, title in enumerate(INTERPRETATION_STEPS, start=1))
-    return f"Je vous propose de le relire en cinq étapes, à votre rythme :\n{steps}"
+    return f"{intro}\n{steps}"
 
 
 def show_analysis(
     dispatcher: CollectingDispatcher, analysis: FeedbackAnalysis, ctx: FeedbackContext
 ) -> None:
+    """The reading, then the five steps; a remark to take with distance also gets the
+    second-opinion button, right where it is quoted."""
     dispatcher.utter_message(text=format_analysis(analysis, ctx))
-    dispatcher.utter_message(text=steps_overview(), buttons=STEP_BUTTONS)
+    buttons = list(STEP_BUTTONS)
+    if calls_for_second_opinion(analysis):
+        buttons.append(SECOND_OPINION_BUTTON)
+    dispatcher.utter_message(text=steps_overview(), buttons=buttons)
 
 
 def walk_from_start(feedback_id: int) -> list[dict[str, Any]]:
@@ -260,7 +296,7 @@ class ActionInterpretationStep(Action):
             _show_step(step, analysis, context_of(session, user, rejection), user, dispatcher)
             return [*events, SlotSet("flow_step", INTERPRETATION if step < 5 else None)]
 
-        events = with_speaker(tracker, dispatcher, work)
+        events = with_user(tracker, dispatcher, work)
         return events if events is not None else [SlotSet("flow_step", None)]
 
 
@@ -294,8 +330,9 @@ class ActionInterpretFeedback(Action):
             feedback = latest_feedback(session, user)
             if feedback is None:
                 dispatcher.utter_message(
-                    text="Pour interpréter un retour, je le lis avec vous en cinq étapes :\n"
-                    + "\n".join(f"{n}. {t}" for n, t in enumerate(INTERPRETATION_STEPS, 1))
+                    text=steps_overview(
+                        "Pour interpréter un retour, je le lis avec vous en cinq étapes :"
+                    )
                 )
                 dispatcher.utter_message(text=NO_FEEDBACK, buttons=RECORD_BUTTON)
                 return []
@@ -305,7 +342,7 @@ class ActionInterpretFeedback(Action):
             show_analysis(dispatcher, analysis_of(feedback), context_of(session, user, rejection))
             return walk_from_start(feedback.id)
 
-        return with_speaker(tracker, dispatcher, work) or []
+        return with_user(tracker, dispatcher, work) or []
 
 
 # --------------------------------------------------------------------------- step 3
@@ -344,8 +381,9 @@ class ValidateFeedbackReflectionForm(FormValidationAction):
         other = aside(tracker, text)
         if other:
             # Answered if it can be, then the same question again (asked by the form).
-            answer_aside(dispatcher, other)
-            if other not in ASIDE_ANSWERS:
+            if answer_in_form(dispatcher, other) == COMMAND_STOP:
+                return {"interview_reflection": None, **stop_slots(COMMAND_STOP)}
+            if other not in ASIDE_ANSWERS and other != "export_data":
                 dispatcher.utter_message(
                     text="Répondons d'abord à cette question ; « passer » permet de la sauter."
                 )
@@ -354,9 +392,10 @@ class ValidateFeedbackReflectionForm(FormValidationAction):
             return {"interview_reflection": "done"}
         if is_skip(text) or is_dont_know(text):
             state["index"] = index + 1
-        elif not _LETTER.search(text):
+        elif not has_letters(text):
             dispatcher.utter_message(
-                text="Quelques mots suffisent, écrivez librement ; ou « passer »."
+                text="Je ne vois pas de mots dans ce message. Quelques mots suffisent, écrits "
+                "à votre façon ; pour sauter cette question, écrivez « passer »."
             )
             return {"interview_reflection": None, "ask_quietly": True}
         else:
@@ -426,7 +465,9 @@ class ActionFinishInterviewReflection(Action):
                 SlotSet("paused_flow", INTERPRETATION),
                 SlotSet("flow_step", None),
             ]
-        stopped = stop_events(dispatcher, tracker, REFLECTION_FORM, reset=[])
+        stopped = set_aside(
+            dispatcher, tracker, REFLECTION_FORM, REFLECTION_SET_ASIDE
+        ) or stop_events(dispatcher, tracker, REFLECTION_FORM, reset=[])
         if stopped is not None:
             return [*stopped, SlotSet("interview_reflection", None)]
         thanks = (
@@ -444,7 +485,7 @@ class ActionFinishInterviewReflection(Action):
             _show_step(4, analysis_of(feedback), FeedbackContext(), user, dispatcher)
             return feedback.id
 
-        shown = with_speaker(tracker, dispatcher, work)
+        shown = with_user(tracker, dispatcher, work)
         return [
             SlotSet("interview_reflection", None),
             SlotSet("reflection_state", None),
@@ -465,21 +506,26 @@ class ActionThankYouNote(Action):
     ) -> list[dict[str, Any]]:
         def work(session: Session, user: User) -> None:
             loaded = _load(session, user, tracker)
+            analysis: FeedbackAnalysis | None = None
             if loaded is not None:
-                rejection = loaded[1]
+                feedback, rejection = loaded
+                analysis = analysis_of(feedback)
             else:
                 rejection = get_rejection(
                     session, user, tracker.get_slot("current_rejection_id")
                 ) or latest_rejection(session, user)
-            note = thank_you_note(context_of(session, user, rejection), profile_of(user))
-            dispatcher.utter_message(text="Voici un mot de remerciement, à adapter si besoin :")
+            profile = profile_of(user)
+            note = thank_you_note(context_of(session, user, rejection), profile, analysis)
+            intro = "Voici un mot de remerciement, à adapter si besoin :"
+            hint = name_hint(profile)
+            dispatcher.utter_message(text=f"{intro}\n{hint}" if hint else intro)
             dispatcher.utter_message(json_message={"code": True, "text": note})
             dispatcher.utter_message(
                 text="Remercier après un refus, c'est laisser la porte ouverte : la personne "
                 "pourra penser à vous pour un prochain poste."
             )
 
-        with_speaker(tracker, dispatcher, work)
+        with_user(tracker, dispatcher, work)
         return []
 
 
@@ -494,14 +540,15 @@ class ActionShowPatterns(Action):
     ) -> list[dict[str, Any]]:
         def work(session: Session, user: User) -> None:
             patterns = patterns_for(session, user)
-            if patterns.total == 0:
-                dispatcher.utter_message(text=patterns_message(patterns), buttons=RECORD_BUTTON)
-            else:
-                dispatcher.utter_message(text=patterns_message(patterns))
-            # The front-end draws the charts that have something to show (themes, mood).
-            dispatcher.utter_message(json_message=CHARTS)
+            charts = charts_to_draw(patterns, len(mood_series(session, user)))
+            text = patterns_message(patterns, charts)
+            buttons = RECORD_BUTTON if patterns.total == 0 else None
+            dispatcher.utter_message(text=text, buttons=buttons)
+            if charts:
+                # The front-end draws them (bot/relay.py), under the same conditions.
+                dispatcher.utter_message(json_message=CHARTS)
 
-        with_speaker(tracker, dispatcher, work)
+        with_user(tracker, dispatcher, work)
         return []
 
 
@@ -522,5 +569,10 @@ class ActionSecondOpinion(Action):
         dispatcher.utter_message(
             text="Un retour peut être flou, injuste ou blessant : il ne dit pas qui vous êtes."
         )
-        dispatcher.utter_message(text=f"{second_opinion()}\n\n{DISCRIMINATION}")
+        # In the middle of the five steps, the way back to them.
+        reading = tracker.get_slot("flow_step") == INTERPRETATION
+        dispatcher.utter_message(
+            text=f"{second_opinion()}\n\n{DISCRIMINATION}",
+            buttons=[NEXT_INTERPRETATION_STEP] if reading else None,
+        )
         return []

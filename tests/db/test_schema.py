@@ -9,7 +9,7 @@ from sqlalchemy import Engine, ForeignKey, inspect
 
 from coach.db import alembic_config
 from coach.models import Base
-from coach.privacy import EXPORT_SECTIONS
+from coach.privacy import EXPORT_SECTIONS, NESTED_SECTIONS, owned_models
 
 
 def test_upgrade_head_reaches_the_latest_revision(engine: Engine, database_url: str) -> None:
@@ -27,8 +27,15 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
 
 def test_every_table_is_owned_by_a_user_and_covered_by_export(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names()) - {"alembic_version", "users"}
-    covered = {model.__tablename__ for model, _ in EXPORT_SECTIONS.values()}
-    assert tables == covered, "every table must join /export and /supprimer"
+    exported = {model.__tablename__ for model, _ in EXPORT_SECTIONS.values()}
+    nested = {section.model.__tablename__ for section in NESTED_SECTIONS.values()}
+    assert tables == exported | nested, "every table must join /export and /supprimer"
+    # /supprimer erases exactly those tables, children before their parents.
+    erased = [model.__tablename__ for model in owned_models()]
+    assert set(erased) == tables and len(erased) == len(tables)
+    assert erased.index("milestones") < erased.index("goals")
+    # A nested table is exported inside a top-level section, never on its own.
+    assert set(NESTED_SECTIONS) <= set(EXPORT_SECTIONS) and not exported & nested
     for name in tables:
         foreign_keys: set[ForeignKey] = Base.metadata.tables[name].foreign_keys
         to_users = [fk for fk in foreign_keys if fk.column.table.name == "users"]

@@ -1,13 +1,15 @@
 """Feedback received, read in five steps, and /bilan, end to end (real Rasa, action server,
 bot and Telegram emulator).
 
-Two rejections are logged (Capgemini, Decathlon). The Capgemini feedback arrives in two
-messages, is analysed (the theme named, its phrase quoted) and read through the five steps,
-with one answer to the interview questions; the Decathlon one comes as notes from a call.
-Both say the person lacked experience in project management, so /bilan shows that theme as
-recurring and the charts arrive as photos; ``python -m coach export`` has both feedbacks.
-A second scenario records a feedback without an application and goes through a crisis
-message in the middle.
+Two rejections are logged (Capgemini, Decathlon), each with a mood. The Capgemini feedback
+arrives in two messages, is analysed (the theme named, its phrase quoted) and read through
+the five steps, with one answer to the interview questions; the Decathlon one comes as notes
+from a call ("par téléphone" said before the company is typed at the buttons, and kept),
+closed with « c'est tout merci ». Both say the person lacked experience in project
+management, so /bilan shows that theme as recurring and both charts (themes, mood) arrive
+as photos; ``python -m coach export`` has both feedbacks.
+A second scenario records a feedback without an application, goes through /supprimer
+(declined) and a crisis message in the middle, and resumes each time.
 """
 
 from __future__ import annotations
@@ -144,26 +146,37 @@ async def test_two_feedbacks_the_five_steps_and_the_patterns(
     note = await until(emu, chat, says("Objet : Merci pour votre retour"))
     assert "Bonjour Julie Martin," in text_of(note)
 
-    # The second feedback names its company and how it came: no question about either.
-    await emu.send_message(chat, "j'ai eu un retour de Decathlon par téléphone")
+    # The second feedback says how it came; the company is typed instead of a button, and
+    # no question comes back about either.
+    await emu.send_message(chat, "j'ai eu un retour par téléphone")
+    await until(emu, chat, says("De quelle candidature"))
+    await emu.send_message(chat, "Decathlon")
     notes = await until(emu, chat, says("Notez ici"))
     assert "ce retour de Decathlon (chef de projet)" in text_of(notes)
     await emu.send_message(chat, DECATHLON_NOTES)
     await until(emu, chat, has_button("p:c'est tout"))
-    await emu.send_message(chat, "c'est tout")
+    await emu.send_message(chat, "c'est tout merci")
     second = await until(emu, chat, has_button("p:/interpretation_next"))
+    assert "C'est enregistré" in text_of(second), "« c'est tout merci » ends it"
     assert quoted_evidence(DECATHLON_NOTES, "experience") in text_of(second)
 
-    # /bilan: the shared theme is recurring, and the charts come as photos.
+    # /bilan: the shared theme is recurring; a theme and two moods: both charts as photos.
     await emu.send_command(chat, "/bilan")
-    summary = await until(emu, chat, says("Votre bilan"))
-    assert "🔁 Expérience — revient dans 2 retours (Capgemini, Decathlon)" in text_of(summary)
-    photos = [m for m in summary if m["kind"] == "photo"]
-    if not photos:
-        photos = [m for m in await until(emu, chat, is_photo) if is_photo(m)]
-    chart = photos[0]["photo"]
-    assert chart is not None and (chart["size"] or 0) > 1000, "an uploaded PNG image"
-    assert chart["filename"] and chart["filename"].endswith(".png")
+    seen = await until(emu, chat, says("Votre bilan"))
+    summary = text_of(seen)
+    assert "🔁 Expérience — revient dans 2 retours (Capgemini, Decathlon)" in summary
+    assert "Deux graphiques suivent" in summary
+    while sum(is_photo(m) for m in seen) < 2:
+        seen += await until(emu, chat, is_photo)
+    photos = [m for m in seen if is_photo(m)]
+    assert [m["caption"] for m in photos] == [
+        "Les thèmes de vos retours",
+        "Votre humeur au fil du temps",
+    ]
+    for message in photos:
+        chart = message["photo"]
+        assert chart is not None and (chart["size"] or 0) > 1000, "an uploaded PNG image"
+        assert chart["filename"] and chart["filename"].endswith(".png")
 
     exported = cli("export", chat, databases)
     companies = {r["id"]: r["company"] for r in exported["rejections"]}
@@ -197,6 +210,15 @@ async def test_a_feedback_without_application_survives_a_crisis_message(
     await until(emu, chat, says("que des symboles"))
     await emu.send_message(chat, "Le recruteur m'a dit que mon CV était trop long et pas adapté.")
     await until(emu, chat, says("1 message"))
+
+    # /supprimer in the middle: the feedback is set aside and the deletion asked; declined.
+    await emu.send_command(chat, "/supprimer")
+    asked = await until(emu, chat, has_button("p:/confirm_delete"))
+    assert "de côté" in text_of(asked) and "effacer toutes vos données" in text_of(asked)
+    await emu.press_button(chat, "p:/deny")
+    await until(emu, chat, says("je ne touche à rien"))
+    await emu.send_message(chat, "on reprend")
+    await until(emu, chat, says("J'ai déjà 1 message"))
 
     await emu.send_message(chat, "je veux en finir")
     await until(emu, chat, says("3114"))

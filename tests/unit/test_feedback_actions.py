@@ -13,12 +13,20 @@ from sqlalchemy import select
 
 from actions import feedback as fb
 from actions import interpretation as reading
-from actions.common import sessions
+from actions.common import DB_PROBLEM, sessions
 from coach.db import transaction
 from coach.feedback import analyze
 from coach.feedback_request import mark_sent
 from coach.interpretation import INTERPRETATION_STEPS, reflection_prompts
-from coach.models import Feedback, FeedbackRequest, JournalEntry, Rejection, Reminder, User
+from coach.models import (
+    Feedback,
+    FeedbackRequest,
+    JournalEntry,
+    Mood,
+    Rejection,
+    Reminder,
+    User,
+)
 from coach.users import give_consent
 
 UID = 4545
@@ -37,6 +45,7 @@ def tracker(
     intent: str = "x",
     confidence: float = 1.0,
     entities: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     latest = {
         "intent": {"name": intent, "confidence": confidence},
@@ -48,7 +57,7 @@ def tracker(
         str(UID),
         dict(slots or {}),
         latest,
-        [],
+        list(events or []),
         False,
         None,
         {},
@@ -106,10 +115,12 @@ def rows(model: Any) -> list[Any]:
         return list(session.scalars(select(model).order_by(model.id)))
 
 
-async def start(**kwargs: Any) -> tuple[CollectingDispatcher, dict[str, Any]]:
+async def start(
+    slots: dict[str, Any] | None = None, *, intent: str = "share_feedback", **kwargs: Any
+) -> tuple[CollectingDispatcher, dict[str, Any]]:
     dispatcher = CollectingDispatcher()
     events = await fb.ActionStartFeedback().run(
-        dispatcher, tracker(intent="share_feedback", **kwargs), {}
+        dispatcher, tracker(slots, intent=intent, **kwargs), {}
     )
     return dispatcher, slot_events(events)
 
@@ -218,7 +229,10 @@ async def test_several_messages_are_joined() -> None:
     dispatcher, out = await say("tu es un robot ?", "bot_challenge", 0.97)
     assert dispatcher.messages[0]["response"] == "utter_bot_challenge"
     dispatcher, out = await say("Merci pour votre candidature.", "thank", 0.99)
-    assert "2 messages" in texts(dispatcher)[0], "short feedback lines are content"
+    assert "« Merci pour votre candidature. » fait partie du retour ?" in texts(dispatcher)[0]
+    assert payloads(dispatcher) == ["c'est tout", "ça en fait partie"]
+    dispatcher, out = await say("ça en fait partie")
+    assert "2 messages" in texts(dispatcher)[0], "a short line is added once confirmed"
     dispatcher, out = await say(
         "Il vous manque de l'expérience en gestion de projet, que veut dire ce retour ?",
         "ask_interpretation",
@@ -489,7 +503,7 @@ def database_down(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 async def test_a_database_problem_is_answered_kindly(database_down: None) -> None:
     dispatcher, slots = await start(text="ils m'ont répondu")
-    assert texts(dispatcher) == [reading.DB_PROBLEM] and slots == {"flow_step": fb.WAIT}
+    assert texts(dispatcher) == [DB_PROBLEM] and slots == {"flow_step": fb.WAIT}
     saved = CollectingDispatcher()
     events = await fb.ActionSaveFeedback().run(
         saved, tracker({"feedback_text": CONCRETE, "feedback_parts": [CONCRETE]}), {}
@@ -502,7 +516,7 @@ async def test_a_database_problem_is_answered_kindly(database_down: None) -> Non
     }, "the text stays in memory for « on reprend »"
     patterns = CollectingDispatcher()
     await reading.ActionShowPatterns().run(patterns, tracker(), {})
-    assert texts(patterns) == [reading.DB_PROBLEM]
+    assert texts(patterns) == [DB_PROBLEM]
 
 
 async def test_the_steps_are_postponed_and_resumed(action_db: str) -> None:
@@ -525,3 +539,363 @@ async def test_the_steps_are_postponed_and_resumed(action_db: str) -> None:
         form, tracker({"paused_flow": "feedback_form", "company": "Orange"}), {}
     )
     assert texts(form) == ["Reprenons là où nous en étions."], "no stale intake company"
+
+
+# --------------------------------------------------------------------------- "c'est tout"
+
+DONE_SAYINGS = (
+    "c'est tout",
+    "c'est tout merci",
+    "non c'est tout",
+    "Non, rien d'autre",
+    "C'est tout 👍",
+    "terminé merci",
+    "ça sera tout",
+    "voilà c'est tout",
+    "ok c'est tout, merci beaucoup !",
+    "non merci",
+    "Voilà.",
+    "c'est tout ce qu'ils m'ont dit",
+)
+
+
+@pytest.mark.parametrize("said", DONE_SAYINGS)
+async def test_every_way_of_saying_it_is_complete(said: str) -> None:
+    form = fb.ValidateFeedbackForm()
+    dispatcher = CollectingDispatcher()
+    slots = {"feedback_source": "written", "feedback_parts": [CONCRETE]}
+    out = await form.validate_feedback_text(said, dispatcher, tracker(slots, text=said), {})
+    assert out["feedback_text"] == CONCRETE, "complete: nothing appended, no question"
+    assert texts(dispatcher) == []
+    assert fb.is_done(said)
+
+
+@pytest.mark.parametrize(
+    "said", ["c'est pas tout", "merci", "oui", "c'est tout à fait ça", "Pas assez de SQL"]
+)
+def test_what_does_not_say_it_is_complete(said: str) -> None:
+    assert not fb.is_done(said)
+
+
+@pytest.mark.parametrize("said", ["j'ajoute un message", "non c'est pas tout", "attendez"])
+def test_what_says_more_is_coming(said: str) -> None:
+    assert fb.is_more(said)
+
+
+async def test_a_short_line_without_a_theme_is_kept_aside_until_the_person_says() -> None:
+    form = fb.ValidateFeedbackForm()
+    slots: dict[str, Any] = {"feedback_source": "written", "feedback_parts": [CONCRETE]}
+
+    async def say(text: str) -> tuple[CollectingDispatcher, dict[str, Any]]:
+        dispatcher = CollectingDispatcher()
+        out = await form.validate_feedback_text(text, dispatcher, tracker(slots, text=text), {})
+        slots.update(out)
+        return dispatcher, out
+
+    asked, out = await say("Bonne journée !")
+    assert out["feedback_text"] is None and out["feedback_pending"] == "Bonne journée !"
+    assert slots["feedback_parts"] == [CONCRETE], "not appended"
+    assert "fait partie du retour ?" in texts(asked)[0]
+    assert payloads(asked) == ["c'est tout", "ça en fait partie"]
+    again, out = await say("ok")
+    assert "« Bonne journée ! » fait partie du retour ?" in texts(again)[0]
+    _, out = await say("c'est tout merci")
+    assert out["feedback_text"] == CONCRETE, "the line kept aside is left out"
+
+    slots.update({"feedback_text": None, "feedback_pending": "Cordialement"})
+    _, out = await say("ça en fait partie")
+    assert out["feedback_parts"] == [CONCRETE, "Cordialement"] and out["feedback_pending"] is None
+
+    # More feedback after a line kept aside: the line was a piece of it, in its place.
+    slots.update({"feedback_parts": [CONCRETE], "feedback_pending": "Bonjour Camille,"})
+    _, out = await say("Nous avons retenu un profil plus expérimenté en gestion de projet.")
+    assert out["feedback_parts"][1:] == [
+        "Bonjour Camille,",
+        "Nous avons retenu un profil plus expérimenté en gestion de projet.",
+    ]
+
+
+async def test_a_short_line_with_a_theme_is_feedback() -> None:
+    form = fb.ValidateFeedbackForm()
+    slots = {"feedback_source": "written", "feedback_parts": [GENERIC]}
+    line = "Manque d'expérience en management."
+    assert analyze(line).themes
+    dispatcher = CollectingDispatcher()
+    out = await form.validate_feedback_text(line, dispatcher, tracker(slots, text=line), {})
+    assert out["feedback_parts"] == [GENERIC, line] and "2 messages" in texts(dispatcher)[0]
+
+
+# --------------------------------------------------------------------------- source question
+
+
+async def test_feedback_typed_at_the_source_question_is_kept() -> None:
+    form = fb.ValidateFeedbackForm()
+    line = "Lettre de motivation pas assez adaptée au poste"
+    dispatcher = CollectingDispatcher()
+    out = await form.validate_feedback_source(line, dispatcher, tracker(text=line), {})
+    assert out["feedback_source"] == "written" and out["feedback_parts"] == [line]
+    assert "le texte de leur réponse" in texts(dispatcher)[0]
+    assert payloads(dispatcher) == ["c'est tout", "j'ajoute un message"]
+
+    notes = "au téléphone elle m'a dit que je manquais d'aisance à l'oral"
+    dispatcher = CollectingDispatcher()
+    out = await form.validate_feedback_source(notes, dispatcher, tracker(text=notes), {})
+    assert out["feedback_source"] == "call" and out["feedback_parts"] == [notes]
+    assert "vos notes de l'appel" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize(
+    ("answer", "source"),
+    [
+        ("par mail je crois", "written"),
+        ("c'était un appel avec la RH", "call"),
+        ("un mail très court de la recruteuse", "written"),
+        ("à l'oral", "call"),
+        ("ils m'ont appelé hier", "call"),
+        ("je ne sais pas", "written"),
+    ],
+)
+async def test_answers_about_the_source_stay_answers(answer: str, source: str) -> None:
+    out = await fb.ValidateFeedbackForm().validate_feedback_source(
+        answer, CollectingDispatcher(), tracker(text=answer), {}
+    )
+    assert out == {"feedback_source": source}
+
+
+# --------------------------------------------------------------------------- first message
+
+EMAIL = (
+    "Bonjour Camille, nous vous remercions pour le temps consacré à notre processus de "
+    "recrutement. Après étude attentive, nous ne donnerons pas suite à votre candidature. "
+    "Nous conservons votre profil. Bien cordialement, Julie"
+)
+
+
+async def test_a_pasted_email_as_first_message_is_kept(action_db: str) -> None:
+    consent()
+    add_rejection("Decathlon", "chef de projet")
+    dispatcher, slots = await start(text=EMAIL)
+    assert slots["feedback_parts"] == [EMAIL]
+    assert "J'ai déjà noté ce que vous m'en dites" in texts(dispatcher)[0]
+
+
+def test_a_short_announcement_is_not_the_feedback() -> None:
+    assert fb.feedback_in_message("j'ai eu un retour de Capgemini par téléphone hier") is None
+
+
+# --------------------------------------------------------------------------- commands in forms
+
+
+def latest_with(slots: dict[str, Any], latest: Tracker) -> Tracker:
+    """The tracker the form's closing action sees: the slots now, the same last message."""
+    message = latest.latest_message
+    return tracker(slots, text=message["text"], intent=message["intent"]["name"])
+
+
+@pytest.mark.parametrize(
+    ("command", "intent"), [("/delete_data", "delete_data"), ("/start", "start")]
+)
+async def test_a_command_in_the_feedback_form_sets_it_aside(
+    action_db: str, command: str, intent: str
+) -> None:
+    consent()
+    form = fb.ValidateFeedbackForm()
+    slots: dict[str, Any] = {"feedback_source": "written", "feedback_parts": [CONCRETE]}
+    latest = tracker(slots, text=command, intent=intent)
+    out = await form.validate_feedback_text(command, CollectingDispatcher(), latest, {})
+    assert out["flow_stop"] == reading.COMMAND_STOP and out["requested_slot"] is None
+    assert "feedback_parts" not in out
+    source_out = await form.validate_feedback_source(command, CollectingDispatcher(), latest, {})
+    assert source_out["flow_stop"] == reading.COMMAND_STOP
+
+    slots.update(out)
+    dispatcher = CollectingDispatcher()
+    events = await fb.ActionSaveFeedback().run(dispatcher, latest_with(slots, latest), {})
+    assert texts(dispatcher) == [fb.SET_ASIDE]
+    assert slot_events(events) == {
+        "flow_stop": None,
+        "paused_flow": "feedback_form",
+        "flow_step": None,
+    }
+    [followup] = [e for e in events if e.get("event") == "followup"]
+    assert followup["name"] == reading.COMMAND_ACTIONS[intent], "then the command runs"
+    assert rows(Feedback) == [] and rows(Reminder) == [], "kept in memory, no reminder set"
+
+
+async def test_export_in_the_feedback_form_is_sent_at_once() -> None:
+    form = fb.ValidateFeedbackForm()
+    slots = {"feedback_source": "written", "feedback_parts": [CONCRETE]}
+    dispatcher = CollectingDispatcher()
+    latest = tracker(slots, text="/export_data", intent="export_data")
+    out = await form.validate_feedback_text("/export_data", dispatcher, latest, {})
+    assert dispatcher.messages[0]["response"] == "utter_export"
+    assert texts(dispatcher)[-1] == fb.BUSY and out["feedback_text"] is None
+    assert "flow_stop" not in out, "the form goes on"
+
+
+async def test_a_command_during_the_interview_questions_sets_them_aside(action_db: str) -> None:
+    consent()
+    state = {"prompts": ["Q1 ?", "Q2 ?"], "index": 1, "saved": 1, "rejection_id": None}
+    slots: dict[str, Any] = {"reflection_state": state}
+    form = reading.ValidateFeedbackReflectionForm()
+    latest = tracker(slots, text="/delete_data", intent="delete_data")
+    out = await form.validate_interview_reflection(
+        "/delete_data", CollectingDispatcher(), latest, {}
+    )
+    assert out["flow_stop"] == reading.COMMAND_STOP
+    slots.update(out)
+    dispatcher = CollectingDispatcher()
+    events = await reading.ActionFinishInterviewReflection().run(
+        dispatcher, latest_with(slots, latest), {}
+    )
+    assert texts(dispatcher) == [reading.REFLECTION_SET_ASIDE]
+    assert {"event": "followup", "timestamp": None, "name": "utter_ask_delete_confirm"} in events
+    changed = slot_events(events)
+    assert changed["paused_flow"] == "feedback_reflection_form" and changed["flow_stop"] is None
+    assert "reflection_state" not in changed, "the answers so far are kept for « on reprend »"
+
+
+# --------------------------------------------------------------------------- typed choice
+
+
+async def test_a_company_typed_at_the_buttons_is_chosen(action_db: str) -> None:
+    consent()
+    add_rejection("Capgemini", "data analyst")
+    decathlon = add_rejection("Decathlon Lille", "chef de projet")
+    waiting = {"flow_step": fb.WAIT, "feedback_source": "call"}
+    for typed, intent in [
+        ("Decathlon", "nlu_fallback"),
+        ("c'est pour decathlon", "affirm"),
+        ("celle de Decathlon", "report_rejection"),
+        ("decathlon", "share_feedback"),
+    ]:
+        dispatcher, slots = await start(waiting, text=typed, intent=intent)
+        assert slots["feedback_rejection_id"] == decathlon and slots["flow_step"] is None
+        assert slots["feedback_source"] == "call", "the source said before the choice is kept"
+        assert texts(dispatcher)[0].startswith("Lisons ensemble ce retour de Decathlon Lille")
+
+
+async def test_an_unknown_typed_answer_at_the_buttons(action_db: str) -> None:
+    consent()
+    add_rejection("Capgemini", "data analyst")
+    add_rejection("Decathlon", "chef de projet")
+    asked, slots = await start({"flow_step": fb.WAIT}, text="oui", intent="affirm")
+    assert slots["flow_step"] == fb.WAIT and "pas reconnu" in texts(asked)[0]
+    assert len(payloads(asked)) == 3, "the two applications and « Sans candidature liée »"
+    new, slots = await start({"flow_step": fb.WAIT}, text="Michelin", intent="report_rejection")
+    assert slots == {"flow_step": fb.NEW_APPLICATION}, "the intake follows"
+    assert "Notons-la d'abord" in texts(new)[0]
+
+
+async def test_the_source_is_kept_across_the_button_choice(action_db: str) -> None:
+    consent()
+    add_rejection("Capgemini", "data analyst")
+    orange = add_rejection("Orange", "chef de projet")
+    asked, slots = await start(text="ils m'ont rappelé par téléphone")
+    assert slots["flow_step"] == fb.WAIT and slots["feedback_source"] == "call"
+    assert "Merci de me le confier" in texts(asked)[0]
+    entity = [{"entity": "rejection_id", "value": str(orange)}]
+    chosen, slots = await start(
+        slots={"flow_step": fb.WAIT, "feedback_source": "call"},
+        text=f'/share_feedback{{"rejection_id":"{orange}"}}',
+        entities=entity,
+    )
+    assert slots["feedback_source"] == "call" and slots["feedback_rejection_id"] == orange
+    assert "Merci" not in texts(chosen)[0], "thanked once, at the question"
+
+
+async def test_without_a_linked_application_the_current_one_stays(action_db: str) -> None:
+    consent()
+    capgemini = add_rejection("Capgemini", "data analyst")
+    add_rejection("Orange", "chef de projet")
+    dispatcher, _ = await start(text="/share_feedback")
+    alone = [b for m in dispatcher.messages for b in m.get("buttons") or []][-1]
+    assert alone == {"title": "📨 Sans candidature liée", "payload": fb.ALONE_PAYLOAD}
+    history = [
+        {"event": "slot", "name": "current_rejection_id", "value": capgemini},
+        {"event": "user", "text": fb.ALONE_PAYLOAD},
+        {"event": "slot", "name": "current_rejection_id", "value": "none"},
+    ]
+    _, slots = await start(
+        slots={"flow_step": fb.WAIT, "current_rejection_id": "none"},
+        text=fb.ALONE_PAYLOAD,
+        entities=[{"entity": "rejection_id", "value": "none"}],
+        events=history,
+    )
+    assert slots["feedback_rejection_id"] == fb.NO_APPLICATION
+    assert slots["current_rejection_id"] == capgemini, "not the string 'none'"
+
+
+# --------------------------------------------------------------------------- after the analysis
+
+
+async def test_a_harsh_feedback_offers_a_second_opinion(action_db: str) -> None:
+    consent()
+    harsh = "Vous êtes arrogant et l'entretien était catastrophique."
+    assert analyze(harsh).signals & {"personal_attack", "overly_negative"}
+    dispatcher = CollectingDispatcher()
+    await fb.ActionSaveFeedback().run(dispatcher, tracker({"feedback_text": harsh}), {})
+    assert payloads(dispatcher)[-1] == "/feedback_unhelpful"
+    plain = CollectingDispatcher()
+    await fb.ActionSaveFeedback().run(plain, tracker({"feedback_text": CONCRETE}), {})
+    assert not analyze(CONCRETE).signals
+    assert "/feedback_unhelpful" not in payloads(plain)
+
+    opinion = CollectingDispatcher()
+    await reading.ActionSecondOpinion().run(opinion, tracker({"flow_step": "interpretation"}), {})
+    assert payloads(opinion) == ["/interpretation_next"], "back to the five steps"
+
+
+async def test_the_thank_you_note_follows_the_feedback(action_db: str) -> None:
+    consent()
+    feedback_id = save(GENERIC, add_rejection("Orange", "chef de projet"))
+    dispatcher = CollectingDispatcher()
+    await reading.ActionThankYouNote().run(dispatcher, tracker({"feedback_id": feedback_id}), {})
+    [draft] = [m["custom"]["text"] for m in dispatcher.messages if m.get("custom")]
+    assert "pistes" not in draft and "franchise" not in draft
+    assert "[Votre prénom et nom]" in draft
+    assert "Pensez à remplacer [Votre prénom et nom] par votre nom." in texts(dispatcher)[0]
+
+
+def test_the_five_steps_are_listed_in_one_place() -> None:
+    overview = reading.steps_overview("Intro :")
+    assert overview.splitlines() == ["Intro :"] + [
+        f"{n}. {title}" for n, title in enumerate(INTERPRETATION_STEPS, start=1)
+    ]
+
+
+# --------------------------------------------------------------------------- /bilan charts
+
+
+def add_moods(count: int) -> None:
+    with transaction(sessions()) as session:
+        user = session.scalar(select(User).where(User.telegram_user_id == UID))
+        assert user is not None
+        for index in range(count):
+            session.add(
+                Mood(user_id=user.id, mood="ca_va", created_at=NOW - dt.timedelta(days=index))
+            )
+
+
+async def patterns_shown() -> CollectingDispatcher:
+    dispatcher = CollectingDispatcher()
+    await reading.ActionShowPatterns().run(dispatcher, tracker(intent="ask_patterns"), {})
+    return dispatcher
+
+
+async def test_no_chart_is_announced_when_none_will_be_drawn(action_db: str) -> None:
+    consent()
+    save(GENERIC.replace("retenu un autre profil", "décidé de ne pas donner suite"), None)
+    add_moods(1)
+    dispatcher = await patterns_shown()
+    assert "graphique" not in texts(dispatcher)[0]
+    assert all(not m.get("custom") for m in dispatcher.messages), "no charts directive"
+
+
+async def test_the_mood_chart_alone_without_feedback(action_db: str) -> None:
+    consent()
+    add_moods(2)
+    dispatcher = await patterns_shown()
+    assert "Aucun retour enregistré" in texts(dispatcher)[0]
+    assert "Le graphique de votre humeur au fil du temps suit." in texts(dispatcher)[0]
+    assert dispatcher.messages[-1]["custom"] == {"rebond": "charts"}

@@ -17,13 +17,19 @@ from coach.feedback import SIGNALS, THEME_LABELS, THEMES, FeedbackAnalysis, anal
 from coach.feedbacks import PatternInput, Patterns, compute_patterns
 from coach.interpretation import (
     ACTION_STEPS,
+    CHART_MOOD,
+    CHART_THEMES,
     CLARIFICATION_MAX_WORDS,
     INTERPRETATION_STEPS,
+    MIN_MOODS_FOR_CHART,
     REFLECTION_INTRO,
     THANK_YOU_MAX_WORDS,
     FeedbackContext,
     action_plan,
+    calls_for_second_opinion,
+    charts_to_draw,
     format_analysis,
+    name_hint,
     patterns_message,
     positive_close,
     reflection_prompts,
@@ -144,7 +150,7 @@ def test_no_theme_is_said_kindly() -> None:
 # What tells the person why each kind of remark need not be taken to heart as it stands.
 SIGNAL_ADVICE_CUES = {
     "vague": "pas un verdict sur vous",
-    "personal_attack": "en dit plus sur son auteur que sur vous",
+    "personal_attack": "en dit plus sur la personne qui l'a formulée que sur vous",
     "overly_negative": "gardez seulement ce qui peut se travailler",
     "lacks_context": "comparez-la à l'annonce",
 }
@@ -230,6 +236,9 @@ def test_details_invite_to_note_what_went_well_when_no_strength() -> None:
     message = step_details(hand_built(themes=("experience",)))
     assert "Notez vous-même ce qui s'est bien passé" in message
     assert "• Expérience" in message
+    # The analyzer may miss a strength: the coach says what it saw, not what the text says.
+    assert "Je n'ai pas repéré de point fort explicite" in message
+    assert "n'en dit rien" not in message
 
 
 def test_a_phrase_behind_a_theme_is_not_a_strength() -> None:
@@ -447,13 +456,35 @@ def test_there_are_five_steps() -> None:
 
 
 def test_thank_you_note() -> None:
-    note = thank_you_note(CTX, PROFILE)
+    note = thank_you_note(CTX, PROFILE, analyze(CONSTRUCTIVE))
     assert note.startswith("Objet : ")
     assert "Bonjour Claire Martin," in note
-    assert "temps" in note and "franchise" in note
+    assert "temps" in note and "remarques précises" in note and "pistes concrètes" in note
     assert "Orange m'intéresse toujours" in note
     assert note.rstrip().endswith(PROFILE.signature())
     assert word_count(note) <= THANK_YOU_MAX_WORDS
+
+
+@pytest.mark.parametrize(
+    "analysis", [analyze(GENERIC), hand_built(kind="constructive"), None], ids=str
+)
+def test_a_thank_you_for_a_generic_answer_claims_no_clear_leads(
+    analysis: FeedbackAnalysis | None,
+) -> None:
+    # Generic, constructive without any theme, or no feedback recorded at all.
+    note = thank_you_note(CTX, PROFILE, analysis)
+    assert "Merci pour votre réponse" in note and "le temps que vous y avez consacré" in note
+    for claim in ("franchise", "pistes", "remarques", "précis"):
+        assert claim not in note, claim
+    assert "Orange m'intéresse toujours" in note
+    assert word_count(note) <= THANK_YOU_MAX_WORDS
+
+
+def test_the_name_hint_only_when_the_name_is_unknown() -> None:
+    assert name_hint(PROFILE) is None
+    assert name_hint(Profile()) == f"(Pensez à remplacer {NAME_PLACEHOLDER} par votre nom.)"
+    message, _draft = step_clarification(analyze(GENERIC), CTX, Profile())
+    assert name_hint(Profile()) in message
 
 
 def test_thank_you_note_without_names() -> None:
@@ -464,6 +495,16 @@ def test_thank_you_note_without_names() -> None:
 
 
 # --------------------------------------------------------------------------- second opinion
+
+
+@pytest.mark.parametrize("signal", SIGNALS)
+def test_a_second_opinion_is_offered_for_each_non_constructive_signal(signal: str) -> None:
+    assert calls_for_second_opinion(hand_built(themes=("experience",), signals=(signal,)))
+
+
+def test_no_second_opinion_for_a_plain_constructive_feedback() -> None:
+    assert not calls_for_second_opinion(hand_built(themes=("experience",)))
+    assert calls_for_second_opinion(analyze(HARSH))
 
 
 def test_second_opinion_options() -> None:
@@ -487,9 +528,40 @@ def test_patterns_highlight_recurring_themes() -> None:
     assert text.index("Expérience —") < text.index("Concurrence —") < text.index("Communication")
     assert f"• Expérience : {ACTION_STEPS['experience'][0]}" in text
     assert f"• Communication : {ACTION_STEPS['communication'][0]}" in text
-    assert "graphiques" in text
+    assert "graphique" not in text, "no chart announced unless one will be drawn"
     assert "peu constructives" in text
     assert "La concurrence revient souvent" in text
+    assert text.endswith("Pour transformer une priorité en objectif suivi : /objectifs.")
+
+
+def test_which_charts_are_drawn() -> None:
+    assert charts_to_draw(THREE, 0) == (CHART_THEMES,)
+    assert charts_to_draw(THREE, MIN_MOODS_FOR_CHART) == (CHART_THEMES, CHART_MOOD)
+    assert charts_to_draw(Patterns(), MIN_MOODS_FOR_CHART - 1) == ()
+    assert charts_to_draw(Patterns(), MIN_MOODS_FOR_CHART) == (CHART_MOOD,)
+    no_theme = Patterns(total=2, generic=2)
+    assert charts_to_draw(no_theme, 1) == (), "generic feedbacks name no theme to draw"
+
+
+@pytest.mark.parametrize(
+    ("charts", "said"),
+    [
+        ((CHART_THEMES, CHART_MOOD), "Deux graphiques suivent : vos thèmes, puis votre humeur"),
+        ((CHART_THEMES,), "Le graphique de vos thèmes suit."),
+        ((CHART_MOOD,), "Le graphique de votre humeur au fil du temps suit."),
+    ],
+)
+def test_patterns_announce_the_charts_that_follow(charts: tuple[str, ...], said: str) -> None:
+    text = patterns_message(THREE, charts)
+    assert said in text and text.count("graphique") == 1
+    assert text.endswith("/objectifs.")
+
+
+def test_patterns_without_feedback_announce_the_mood_chart() -> None:
+    text = patterns_message(Patterns(), (CHART_MOOD,))
+    assert "Aucun retour enregistré" in text
+    assert text.endswith("Le graphique de votre humeur au fil du temps suit.")
+    assert "graphique" not in patterns_message(Patterns())
 
 
 def test_recurring_competition_alone_is_not_called_a_weakness() -> None:
