@@ -12,7 +12,9 @@ a test checks that no eight consecutive words are copied from the article.
   :func:`step_clarification` (with an email draft when the feedback is generic or vague),
   :func:`reflection_prompts`, :func:`action_plan` (per theme, from :data:`ACTION_STEPS`),
   :func:`positive_close`.
-- :func:`thank_you_note`, :func:`second_opinion` and :func:`patterns_message` (``/bilan``).
+- :func:`thank_you_note`, :func:`second_opinion` (offered when
+  :func:`calls_for_second_opinion`) and :func:`patterns_message` (``/bilan``, which names the
+  charts that :func:`charts_to_draw` says will follow).
 
 Wording conventions, held by the tests:
 
@@ -38,14 +40,20 @@ from coach.textfold import fold_keep_length
 
 __all__ = [
     "ACTION_STEPS",
+    "CHART_MOOD",
+    "CHART_THEMES",
     "CLARIFICATION_MAX_WORDS",
     "INTERPRETATION_STEPS",
+    "MIN_MOODS_FOR_CHART",
     "REFLECTION_INTRO",
     "THANK_YOU_MAX_WORDS",
     "FeedbackContext",
     "PatternsView",
     "action_plan",
+    "calls_for_second_opinion",
+    "charts_to_draw",
     "format_analysis",
+    "name_hint",
     "patterns_message",
     "positive_close",
     "reflection_prompts",
@@ -100,6 +108,11 @@ class PatternsView(Protocol):
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def name_hint(profile: Profile) -> str | None:
+    """The reminder to put one's name in a draft signed with the placeholder."""
+    return None if profile.name else f"(Pensez à remplacer {NAME_PLACEHOLDER} par votre nom.)"
 
 
 def _clean(value: str | None, limit: int = 80) -> str | None:
@@ -160,8 +173,8 @@ _SIGNAL_ADVICE: Final[dict[str, str]] = {
         "des précisions."
     ),
     "personal_attack": (
-        "Cette remarque vise la personne et non le travail ; elle en dit plus sur son auteur "
-        "que sur vous."
+        "Cette remarque vise la personne et non le travail ; elle en dit plus sur la personne "
+        "qui l'a formulée que sur vous."
     ),
     "overly_negative": (
         "Le ton est excessif : gardez seulement ce qui peut se travailler, laissez le reste."
@@ -250,8 +263,9 @@ def step_details(analysis: FeedbackAnalysis) -> str:
         lines += [f"• {_quote(phrase, 100)}" for phrase in strengths[:3]]
     else:
         lines.append(
-            "• Le message n'en dit rien. Notez vous-même ce qui s'est bien passé : une réponse "
-            "solide, un bon échange, une compétence qui a retenu l'attention."
+            "• Je n'ai pas repéré de point fort explicite dans ce message. Notez vous-même ce "
+            "qui s'est bien passé : une réponse solide, un bon échange, une compétence qui a "
+            "retenu l'attention."
         )
     lines.append("Ce qui reste à travailler :")
     themes = _known_themes(analysis.themes)
@@ -363,8 +377,9 @@ def step_clarification(
             "votre démarche montre votre envie de progresser.",
             "Voici un brouillon à adapter avant de l'envoyer :",
         ]
-        if not profile.name:
-            lines.append(f"(Pensez à remplacer {NAME_PLACEHOLDER} par votre nom.)")
+        hint = name_hint(profile)
+        if hint:
+            lines.append(hint)
         return "\n".join(lines), _clarification_draft(analysis, ctx, profile)
     lines = [_step(2), "Ce retour est assez précis pour avancer sans relancer personne."]
     if "lacks_context" in analysis.signals:
@@ -580,18 +595,39 @@ def positive_close(analysis: FeedbackAnalysis, ctx: FeedbackContext) -> str:
 # --------------------------------------------------------------------------- thank-you note
 
 
-def thank_you_note(ctx: FeedbackContext, profile: Profile) -> str:
-    """A short thank-you for the person who gave the feedback (≤ THANK_YOU_MAX_WORDS)."""
+def thank_you_note(
+    ctx: FeedbackContext, profile: Profile, analysis: FeedbackAnalysis | None = None
+) -> str:
+    """A short thank-you for the person who gave the feedback (≤ THANK_YOU_MAX_WORDS).
+
+    It thanks for precise remarks only when the feedback named something to work on
+    (constructive, with a theme); a generic answer, or none recorded, is thanked for the
+    answer and the time it took, without claiming it gave clear leads."""
     name = _clean(ctx.contact_name, 60)
+    precise = (
+        analysis is not None
+        and analysis.kind == "constructive"
+        and bool(_known_themes(analysis.themes))
+    )
 
     def build(with_details: bool) -> str:
         company = _clean(ctx.company) if with_details else None
+        about = _application(ctx, with_details=with_details)
+        thanks = (
+            [
+                f"Merci d'avoir pris le temps de me répondre au sujet de {about}, et pour "
+                "vos remarques précises.",
+                "Elles me donnent des pistes concrètes pour mes prochaines démarches.",
+            ]
+            if precise
+            else [
+                f"Merci pour votre réponse au sujet de {about}, et pour le temps que vous "
+                "y avez consacré."
+            ]
+        )
         paragraphs = [
             f"Bonjour {name}," if name else "Bonjour,",
-            "Merci d'avoir pris le temps de me répondre au sujet de "
-            f"{_application(ctx, with_details=with_details)}, et pour la franchise de vos "
-            "remarques.",
-            "Elles me donnent des pistes claires pour mes prochaines démarches.",
+            *thanks,
             f"{company} m'intéresse toujours : j'espère que nos chemins se recroiseront "
             "lors d'une prochaine opportunité."
             if company
@@ -607,6 +643,17 @@ def thank_you_note(ctx: FeedbackContext, profile: Profile) -> str:
 
 
 # --------------------------------------------------------------------------- second opinion
+
+
+#: Signals of a remark that is hard to take as it is: another view helps weigh it.
+_SECOND_OPINION_SIGNALS: Final = frozenset(
+    {"personal_attack", "overly_negative", "lacks_context", "vague"}
+)
+
+
+def calls_for_second_opinion(analysis: FeedbackAnalysis) -> bool:
+    """True when the analysis found a non-constructive signal (the second opinion is offered)."""
+    return bool(_SECOND_OPINION_SIGNALS & set(analysis.signals))
 
 
 def second_opinion() -> str:
@@ -632,6 +679,32 @@ def second_opinion() -> str:
 # --------------------------------------------------------------------------- /bilan
 
 _MAX_COMPANIES: Final = 3
+CHART_THEMES: Final = "themes"
+CHART_MOOD: Final = "mood"
+#: The mood chart needs a line: one point says nothing about a trend.
+MIN_MOODS_FOR_CHART: Final = 2
+
+
+def charts_to_draw(patterns: PatternsView, mood_count: int) -> tuple[str, ...]:
+    """The /bilan charts that have something to show: the themes once a feedback named one,
+    the mood once :data:`MIN_MOODS_FOR_CHART` moods were recorded."""
+    charts: list[str] = []
+    if any(count > 0 for count in patterns.theme_counts.values()):
+        charts.append(CHART_THEMES)
+    if mood_count >= MIN_MOODS_FOR_CHART:
+        charts.append(CHART_MOOD)
+    return tuple(charts)
+
+
+def _charts_sentence(charts: Collection[str]) -> str | None:
+    themes, mood = CHART_THEMES in charts, CHART_MOOD in charts
+    if themes and mood:
+        return "Deux graphiques suivent : vos thèmes, puis votre humeur au fil du temps."
+    if themes:
+        return "Le graphique de vos thèmes suit."
+    if mood:
+        return "Le graphique de votre humeur au fil du temps suit."
+    return None
 
 
 def _companies(names: Sequence[str]) -> str:
@@ -665,15 +738,19 @@ def _theme_line(theme: str, count: int, recurring: bool, companies: str) -> str:
     return f"• {label} — {_plural(count, 'retour', 'retours')}{companies}"
 
 
-def patterns_message(patterns: PatternsView) -> str:
-    """The /bilan text: counts, recurring themes, what to work on first."""
+def patterns_message(patterns: PatternsView, charts: Collection[str] = ()) -> str:
+    """The /bilan text: counts, recurring themes, what to work on first, and which of the
+    charts follow (``charts``, as given by :func:`charts_to_draw`; none are announced when
+    none will be drawn)."""
     total = patterns.total
+    following = _charts_sentence(charts)
     if total <= 0:
-        return (
+        text = (
             "Aucun retour enregistré pour l'instant. Dès que vous en recevez un, envoyez-le "
             "avec /retour : nous le lirons ensemble, et les tendances apparaîtront à partir de "
             "deux retours."
         )
+        return f"{text}\n\n{following}" if following else text
     lines = [f"Votre bilan : {_kinds(total, patterns.constructive, patterns.generic)}."]
     counts = {t: c for t, c in patterns.theme_counts.items() if t in THEME_LABELS and c > 0}
     recurring = [t for t in patterns.recurring if t in counts]
@@ -735,7 +812,6 @@ def patterns_message(patterns: PatternsView) -> str:
             "plus de poids qu'au reste."
         )
     lines.append("")
-    lines.append(
-        "Les graphiques suivent. Pour transformer une priorité en objectif suivi : /objectifs."
-    )
+    close = "Pour transformer une priorité en objectif suivi : /objectifs."
+    lines.append(f"{following} {close}" if following else close)
     return "\n".join(lines)
