@@ -26,6 +26,7 @@ from bot.rendering import Reply, parse_rasa_messages
 from coach import charts
 from coach.db import transaction
 from coach.feedbacks import mood_series, patterns_for
+from coach.interpretation import CHART_MOOD, CHART_THEMES, charts_to_draw
 from coach.privacy import delete_tracker, delete_user, export_user
 from coach.reminders import cancel as cancel_reminder
 from coach.safety import CRISIS_REPLY, detect_crisis
@@ -100,7 +101,6 @@ CHART_FAILED = (
 THEMES_CAPTION = "Les thèmes de vos retours"
 MOOD_CAPTION = "Votre humeur au fil du temps"
 # The mood chart needs a line: one point says nothing about a trend.
-MIN_MOODS_FOR_CHART = 2
 ERASED = (
     "C'est fait : toutes vos données ont été effacées, conversation comprise. "
     "Au revoir, et bon courage pour la suite."
@@ -305,10 +305,12 @@ class Relay:
             patterns = patterns_for(session, user)
             moods = mood_series(session, user)
             timezone = user.timezone
+        # The same rule as the action's sentence announcing them (coach.interpretation).
+        to_draw = charts_to_draw(patterns, len(moods))
         wanted: list[tuple[str, Callable[[], bytes], str]] = []
-        if patterns.theme_counts:
+        if CHART_THEMES in to_draw:
             wanted.append(("themes", lambda: charts.themes_chart(patterns), THEMES_CAPTION))
-        if len(moods) >= MIN_MOODS_FOR_CHART:
+        if CHART_MOOD in to_draw:
             wanted.append(("mood", lambda: charts.mood_chart(moods, timezone), MOOD_CAPTION))
         replies: list[Reply] = []
         failed = False
