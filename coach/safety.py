@@ -504,6 +504,9 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     rf"{_SWALLOW} (?:toute (?:la|ma|une) (?:boite|plaquette)|(?:la|une|ma) (?:boite"
     r"|plaquette) entiere|(?:le|un|mon) (?:flacon|tube) entier)\b",
     rf"(?:overdose|surdose)\b(?! de (?!{_DRUGS}|drogue|heroine|alcool)\w)",
+    # the pills named first, then "tous les avaler" / "les prendre toutes"
+    rf"{_DRUGS}\b[^.!?]{{0,80}}?\b(?:je|j)\b(?: [a-z]+){{0,3}}? (?:(?:tous|toutes) les"
+    rf" {_SWALLOW}\b|les {_SWALLOW} (?:tous|toutes)\b(?! les\b))",
     r"(?:sauter|me jeter|me lancer|me balancer|me laisser tomber|me precipiter)(?: [a-z]+)"
     r"{0,4}? (?:pont|toit|fenetre|balcon|immeuble|falaise|viaduc|etage|seine|rhone|loire"
     r"|garonne|riviere|fleuve|canal|falaises)\b",

@@ -401,3 +401,22 @@ def test_every_crisis_example_of_the_assistant_is_caught() -> None:
 )
 def test_everyday_phrases_near_the_new_patterns_do_not_fire(text: str) -> None:
     assert not detect_crisis(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        (
+            "j'ai passé la soirée à regarder mes médicaments en me disant que j'allais tous "
+            "les avaler",
+            True,
+        ),
+        ("j'ai préparé les cachets sur la table de nuit, je vais tous les prendre ce soir", True),
+        ("mes médocs je vais les avaler tous", True),
+        ("mes cachets, je les prends tous les matins", False),
+        ("les médicaments de ma mère, elle doit tous les prendre avant midi", False),
+        ("j'ai oublié de prendre mes cachets", False),
+    ],
+)
+def test_pills_named_then_all_of_them_taken(text: str, crisis: bool) -> None:
+    assert detect_crisis(text) is crisis
