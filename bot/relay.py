@@ -346,6 +346,7 @@ def export_summary(data: dict[str, Any]) -> str:
         "feedbacks": "retours reçus",
         "swot": "bilans SWOT",
         "goals": "objectifs",
+        "star_answers": "réponses STAR",
         "reminders": "rappels",
     }
     lines = ["Voici tout ce que je garde à votre sujet (détail dans le fichier joint) :"]

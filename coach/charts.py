@@ -1,4 +1,5 @@
-"""The /bilan charts as PNG images: themes across feedbacks, and mood over time.
+"""The charts as PNG images: themes across feedbacks and mood over time (/bilan), and the
+SWOT as a 2×2 picture (coach.swot).
 
 Drawn with matplotlib's object API (``Figure`` + the Agg canvas), never ``pyplot``: no
 display is needed, nothing global is touched, so charts can be drawn from worker threads.
@@ -38,6 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coach.emotions import MOOD_LABELS
 from coach.feedback import THEME_LABELS
 from coach.feedbacks import Patterns
+from coach.swot import QUADRANT_LABELS, QUADRANTS, SwotDraft
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -47,6 +49,7 @@ __all__ = [
     "MOOD_SCALE",
     "RECURRING_LEGEND",
     "SINGLE_LEGEND",
+    "SWOT_TITLE",
     "ThemeBar",
     "bar_colour",
     "day_label",
@@ -55,6 +58,8 @@ __all__ = [
     "local_mood_points",
     "mood_axis_labels",
     "mood_chart",
+    "swot_chart",
+    "swot_lines",
     "theme_bars",
     "theme_label",
     "themes_chart",
@@ -88,16 +93,29 @@ RECURRING_LEGEND: Final = "Revient dans 2 retours ou plus"
 SINGLE_LEGEND: Final = "Cité dans un seul retour"
 THEMES_TITLE: Final = "Ce qui revient dans vos retours"
 MOOD_TITLE: Final = "Votre humeur au fil du temps"
+SWOT_TITLE: Final = "Votre bilan SWOT"
+SWOT_EMPTY: Final = "À compléter"
 
 WIDTH_PX: Final = 1080
 THEMES_HEIGHT_PX: Final = 1350  # 4:5 portrait: the bars' labels stack vertically
 MOOD_HEIGHT_PX: Final = 1080
+SWOT_HEIGHT_PX: Final = 1080
 _DPI: Final = 100
 _RECURRING_COLOR: Final = "#E07A1F"
 _SINGLE_COLOR: Final = "#A7BCCB"
 _LINE_COLOR: Final = "#2F5D7C"
 _TEXT_COLOR: Final = "#1F2A33"
 _MAX_DAY_TICKS: Final = 5
+# Each quadrant: its tint, then how much text fits (wrapped at this width, this many lines).
+_SWOT_COLOURS: Final[dict[str, str]] = {
+    "strengths": "#DCEFE3",
+    "weaknesses": "#FBE3CF",
+    "opportunities": "#DCE9F5",
+    "threats": "#F2DCDC",
+}
+_SWOT_WRAP: Final = 30
+_SWOT_MAX_LINES: Final = 10
+_SWOT_LINES_PER_ITEM: Final = 3
 _MIN_BAR_SLOTS: Final = 4
 
 
@@ -176,6 +194,27 @@ def local_mood_points(
         if mood in MOOD_SCALE
     ]
     return sorted(local, key=lambda point: point[0])
+
+
+def swot_lines(items: Sequence[str]) -> list[str]:
+    """The text of one SWOT quadrant: bulleted, wrapped, cut to what fits in the box.
+
+    An item takes at most three lines (an ellipsis ends a longer one); the items that do
+    not fit are counted on a last line ("+ 2 autres")."""
+    lines: list[str] = []
+    for index, item in enumerate(items):
+        wrapped = textwrap.wrap(" ".join(item.split()), _SWOT_WRAP, break_long_words=True)
+        if len(wrapped) > _SWOT_LINES_PER_ITEM:
+            wrapped = wrapped[:_SWOT_LINES_PER_ITEM]
+            wrapped[-1] = wrapped[-1][: _SWOT_WRAP - 1].rstrip() + "…"
+        block = [("• " if n == 0 else "  ") + line for n, line in enumerate(wrapped)]
+        left = len(items) - index
+        room = _SWOT_MAX_LINES - len(lines) - (1 if left > 1 else 0)
+        if len(block) > room:
+            lines.append(f"+ {left} autre{'s' if left > 1 else ''}")
+            break
+        lines += block
+    return lines
 
 
 def day_ticks(first: dt.date, last: dt.date, days_with_points: list[dt.date]) -> list[dt.date]:
@@ -301,6 +340,12 @@ def mood_chart(points: Sequence[tuple[dt.datetime, str]], tz: str) -> bytes:
     return _drawn(lambda: _mood_png(points, tz))
 
 
+def swot_chart(swot: SwotDraft, *, on: dt.date | None = None) -> bytes:
+    """The four quadrants in a square: strengths and weaknesses (internal) on top,
+    opportunities and threats (external) below; ``on`` is the date shown under the title."""
+    return _drawn(lambda: _swot_png(swot, on))
+
+
 def _themes_png(patterns: Patterns) -> bytes:
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
@@ -391,4 +436,73 @@ def _mood_png(points: Sequence[tuple[dt.datetime, str]], tz: str) -> bytes:
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    return _png(figure)
+
+
+def _swot_png(swot: SwotDraft, on: dt.date | None) -> bytes:
+    from matplotlib.patches import FancyBboxPatch
+
+    figure = _figure(SWOT_HEIGHT_PX)
+    figure.set_layout_engine("none")  # the four boxes are placed by hand
+    figure.text(
+        0.5,
+        0.965,
+        SWOT_TITLE,
+        ha="center",
+        va="top",
+        fontsize=34,
+        fontweight="bold",
+        color=_TEXT_COLOR,
+    )
+    if on is not None:
+        figure.text(
+            0.5,
+            0.905,
+            day_label(on, with_year=True),
+            ha="center",
+            va="top",
+            fontsize=22,
+            color=_TEXT_COLOR,
+        )
+    margin, gap, top = 0.03, 0.02, 0.87
+    width = (1 - 2 * margin - gap) / 2
+    height = (top - margin - gap) / 2
+    for index, quadrant in enumerate(QUADRANTS):
+        column, row = index % 2, index // 2
+        left = margin + column * (width + gap)
+        bottom = top - (row + 1) * height - row * gap
+        figure.patches.append(
+            FancyBboxPatch(
+                (left, bottom),
+                width,
+                height,
+                boxstyle="round,pad=0,rounding_size=0.015",
+                transform=figure.transFigure,
+                facecolor=_SWOT_COLOURS[quadrant],
+                edgecolor="none",
+            )
+        )
+        figure.text(
+            left + 0.025,
+            bottom + height - 0.02,
+            QUADRANT_LABELS[quadrant],
+            ha="left",
+            va="top",
+            fontsize=28,
+            fontweight="bold",
+            color=_TEXT_COLOR,
+        )
+        items = swot.items(quadrant)
+        body = "\n".join(swot_lines(items)) if items else SWOT_EMPTY
+        figure.text(
+            left + 0.025,
+            bottom + height - 0.085,
+            body,
+            ha="left",
+            va="top",
+            fontsize=19,
+            color=_TEXT_COLOR if items else "#7A8793",
+            linespacing=1.3,
+            fontstyle="normal" if items else "italic",
+        )
     return _png(figure)

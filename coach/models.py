@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -239,4 +240,88 @@ class Feedback(Base):
     signals: Mapped[list[str]] = mapped_column(JSON, default=list)
     evidence: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Swot(Base):
+    """A self-assessment (coach.swot): four lists of short French phrases, kept with its date
+    so that a later one can be compared with it. Each save adds a row; edits update it."""
+
+    __tablename__ = "swots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    strengths: Mapped[list[str]] = mapped_column(JSON, default=list)
+    weaknesses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    opportunities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    threats: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Goal(Base):
+    """A SMART goal (coach.smart): what, how it is measured, first steps, the feedback theme
+    it answers and a deadline; its milestones carry the reminders."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        CheckConstraint("status IN ('active', 'done', 'abandoned')", name="status_known"),
+        CheckConstraint("review_every_days > 0", name="review_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    specific: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    first_steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    resources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    theme: Mapped[str | None] = mapped_column(String(32))  # one of coach.feedback.THEMES
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent, 0–100
+    review_every_days: Mapped[int] = mapped_column(Integer, default=21, server_default=text("21"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="goal",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Milestone.position",
+    )
+
+
+class Milestone(Base):
+    """One step of a goal, due on a local date; ``user_id`` too, so that /export and
+    /supprimer reach it like every other row of the person."""
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    position: Mapped[int] = mapped_column(Integer)
+
+    goal: Mapped[Goal] = relationship(back_populates="milestones")
+
+
+class StarAnswer(Base):
+    """An interview answer built with the STAR method (coach.star), for a question the
+    person chose."""
+
+    __tablename__ = "star_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    situation: Mapped[str] = mapped_column(Text)
+    task: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

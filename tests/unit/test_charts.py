@@ -14,6 +14,7 @@ from coach import charts
 from coach.emotions import MOODS
 from coach.feedback import THEME_LABELS, THEMES
 from coach.feedbacks import PatternInput, compute_patterns
+from coach.swot import SwotDraft
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -126,6 +127,35 @@ def test_mood_chart_is_a_square_png_1080_wide() -> None:
     across = moods("honte", "ca_va", start=dt.datetime(2026, 12, 30, 12, tzinfo=dt.UTC))
     assert size(charts.mood_chart(across, PARIS)) == (1080, 1080)
     assert size(charts.mood_chart(moods("ca_va"), PARIS)) == (1080, 1080)
+
+
+def test_swot_chart_is_a_square_png_1080_wide_whatever_the_data() -> None:
+    full = SwotDraft(
+        strengths=tuple(
+            f"Une force assez longue pour passer à la ligne, numéro {n}" for n in range(10)
+        ),
+        weaknesses=("SQL à consolider (revient dans 2 retours)",),
+        opportunities=("Le réseau : anciens collègues, école, LinkedIn",),
+        threats=("Marché concurrentiel",),
+    )
+    png = charts.swot_chart(full, on=dt.date(2026, 11, 26))
+    assert size(png) == (1080, 1080)
+    assert len(png) > 10_000, "a real picture, not an empty canvas"
+    assert size(charts.swot_chart(SwotDraft())) == (1080, 1080)
+    assert charts.swot_chart(SwotDraft(strengths=("Curiosité",))) != charts.swot_chart(
+        SwotDraft(weaknesses=("Curiosité",))
+    )
+
+
+def test_swot_quadrant_text_is_wrapped_and_cut_to_fit() -> None:
+    assert charts.swot_lines(["Curiosité"]) == ["• Curiosité"]
+    long = "mot " * 60
+    lines = charts.swot_lines([long])
+    assert len(lines) == 3 and lines[-1].endswith("…")
+    assert lines[0].startswith("• ") and all(line.startswith("  ") for line in lines[1:])
+    assert all(len(line) <= 32 for line in lines)
+    many = charts.swot_lines([f"Point {n}" for n in range(15)])
+    assert len(many) == 10 and many[-1] == "+ 6 autres"
 
 
 def test_empty_data_gives_a_picture_not_a_crash() -> None:

@@ -287,3 +287,14 @@ async def test_a_chart_that_fails_costs_only_that_picture(
     assert replies[1].photo_caption == MOOD_CAPTION
     assert "themes chart" in caplog.text
     assert "SQL" not in caplog.text, "no user text in the logs"
+
+
+def test_the_export_summary_counts_every_section() -> None:
+    from bot.relay import export_summary
+    from coach.privacy import SPEC_KEYS
+
+    data: dict[str, Any] = {"user": {"telegram_user_id": 1}}
+    data.update({key: [{}, {}] for key in SPEC_KEYS})
+    lines = export_summary(data).splitlines()[1:]
+    assert len(lines) == len(SPEC_KEYS)
+    assert all(line.endswith(": 2") for line in lines)
