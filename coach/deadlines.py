@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from coach.textfold import MONTH_ALIASES, MONTHS_FR, fold_keep_length
+from coach.textfold import MONTH_ALIASES, MONTHS_FR, NUMBER_WORDS, fold_keep_length
 from coach.timeparse import ParsedWhen, parse_when
 
 __all__ = [
@@ -41,27 +41,6 @@ __all__ = [
 
 DEFAULT_WEEKS: Final = 6  # the deadline suggested to someone who has none in mind
 
-NUMBER_WORDS: Final[dict[str, int]] = {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "quinze": 15,
-    "vingt": 20,
-    "trente": 30,
-    "quarante": 40,
-    "cinquante": 50,
-    "cent": 100,
-}
 # A count written in digits or in words, as a regular expression (folded text).
 NUMBER: Final = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 

@@ -81,6 +81,7 @@ from typing import Final
 from coach.textfold import (
     MONTH_ALIASES,
     MONTHS_FR,
+    NUMBER_WORDS,
     WEEKDAYS_FR,
     Folded,
     correct_word,
@@ -350,28 +351,7 @@ def format_date_fr(day: dt.date, *, today: dt.date | None = None) -> str:
 
 # --------------------------------------------------------------------------- dates: patterns
 
-_NUMBER_WORDS: Final[dict[str, int]] = {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "treize": 13,
-    "quatorze": 14,
-    "quinze": 15,
-    "seize": 16,
-    "vingt": 20,
-    "trente": 30,
-}
-_NUMW = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUMW = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _WD = r"(?P<wd>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 _MONTH_ALIASES: Final = MONTH_ALIASES
 _MONTH = "(?P<mon>" + "|".join(sorted(_MONTH_ALIASES, key=len, reverse=True)) + r")\b(?:\s*\.)?"
@@ -676,7 +656,7 @@ def _count(raw: str) -> int:
     raw = " ".join(raw.split())
     if raw.isdigit():
         return int(raw)
-    return _NUMBER_WORDS.get(raw, 3)  # "quelques", "plusieurs", "un bon"…
+    return NUMBER_WORDS.get(raw, 3)  # "quelques", "plusieurs", "un bon"…
 
 
 def _shift(ctx: _Ctx, raw_n: str, unit: str, sign: int) -> tuple[dt.date, bool]:
@@ -1812,7 +1792,7 @@ _COUNT_WORDS: Final[dict[str, int]] = {
     "une": 1,
     "seul": 1,
     "seule": 1,
-    **{k: v for k, v in _NUMBER_WORDS.items() if k not in ("un", "une")},
+    **{k: v for k, v in NUMBER_WORDS.items() if k not in ("un", "une")},
 }
 #: "plusieurs" (two or more, exact number unknown) is stored as 2.
 SEVERAL: Final = 2

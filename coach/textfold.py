@@ -12,6 +12,7 @@ from typing import Final
 __all__ = [
     "MONTHS_FR",
     "MONTH_ALIASES",
+    "NUMBER_WORDS",
     "WEEKDAYS_FR",
     "Folded",
     "correct_word",
@@ -131,3 +132,30 @@ class Folded:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.starts[start], self.ends[end - 1]
+
+
+# Counts written in words, as the French readers accept them (folded spelling).
+NUMBER_WORDS: Final[dict[str, int]] = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "cent": 100,
+}

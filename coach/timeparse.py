@@ -52,7 +52,14 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from coach.textfold import MONTH_ALIASES, MONTHS_FR, WEEKDAYS_FR, Folded, correct_word
+from coach.textfold import (
+    MONTH_ALIASES,
+    MONTHS_FR,
+    NUMBER_WORDS,
+    WEEKDAYS_FR,
+    Folded,
+    correct_word,
+)
 
 __all__ = [
     "DEFAULT_TIME",
@@ -201,27 +208,7 @@ def _fold(text: str) -> _Folded:
 
 # --------------------------------------------------------------------------- patterns
 
-_NUMBER_WORDS: Final[dict[str, int]] = {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "quinze": 15,
-    "vingt": 20,
-    "trente": 30,
-    "quarante": 40,
-    "cinquante": 50,
-}
-_NUM = r"(?:\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_NUM = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _WD = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?"
 _MONTH_ALIASES: Final = MONTH_ALIASES
 _MONTH = "(?:" + "|".join(sorted(_MONTH_ALIASES, key=len, reverse=True)) + r")\b\.?"
@@ -348,7 +335,7 @@ class _Problem(Exception):
 
 
 def _number(raw: str) -> int:
-    return int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    return int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
 
 
 def _weekday(raw: str) -> int:
