@@ -69,6 +69,14 @@ def has_letters(text: str) -> bool:
     return bool(_LETTER.search(text or ""))
 
 
+BUTTON_TITLE_LIMIT = 60
+
+
+def button_title(text: str, limit: int = BUTTON_TITLE_LIMIT) -> str:
+    """A button's title on one line: cut at ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def with_user[T](
     tracker: Tracker,
     dispatcher: CollectingDispatcher,

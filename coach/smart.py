@@ -87,6 +87,7 @@ __all__ = [
     "fill",
     "format_goal",
     "get_goal",
+    "goal_created_message",
     "goals_message",
     "list_goals",
     "milestone_threshold",
@@ -1276,20 +1277,35 @@ def format_goal(goal: Goal, today: dt.date) -> str:
     return "\n".join(lines)
 
 
+def goal_created_message(goal: Goal, today: dt.date) -> str:
+    """The confirmation of a new goal: title, measure, deadline and milestones."""
+    lines = [f"C'est noté, voici votre nouvel objectif 🎯 {goal.title}"]
+    if goal.measure:
+        lines.append(f"• mesure : {goal.measure}")
+    left = (goal.deadline - today).days
+    lines.append(f"• échéance : {_date_fr(goal.deadline, today)} (dans {_days(left)})")
+    if goal.first_steps:
+        lines.append(f"• pour commencer : {goal.first_steps[0]}")
+    if goal.milestones:
+        lines.append("• étapes :")
+        lines += [
+            f"  {m.position}. {m.title} ({_date_fr(m.due_on, today)})"
+            for m in sorted(goal.milestones, key=lambda m: m.position)
+        ]
+    return "\n".join(lines)
+
+
 def goals_message(goals: Sequence[Goal], today: dt.date) -> str:
     """/objectifs: the active goals, or how to set a first one."""
     if not goals:
         return (
-            "Aucun objectif en cours. Écrivez-en un avec vos mots, par exemple « je veux "
-            "progresser en SQL d'ici fin janvier » : je vous aiderai à le rendre concret."
+            "Aucun objectif en cours. Demandez-moi des conseils (CV, entretien, réseau, "
+            "compétences…) : chaque prochaine étape proposée devient un objectif d'un geste."
         )
     count = len(goals)
     header = "Votre objectif en cours :" if count == 1 else f"Vos {count} objectifs en cours :"
     blocks = [header, *(format_goal(goal, today) for goal in goals)]
-    blocks.append(
-        "Pour donner des nouvelles, écrivez par exemple « j'ai fini le module 2 », « j'en suis "
-        "à 50 % » ou « terminé »."
-    )
+    blocks.append("Je vous fais signe à chaque étape prévue et pour un point régulier.")
     return "\n\n".join(blocks)
 
 
@@ -1356,7 +1372,7 @@ def review_message(goal: Goal, today: dt.date) -> str:
             f"({_date_fr(state.next_milestone.due_on, today)})."
         )
     lines.append(
-        "Où en êtes-vous ? Donnez un pourcentage, une étape franchie, ou dites si vous "
-        "préférez ajuster l'objectif."
+        "Prenez une minute pour faire le point : qu'est-ce qui a avancé, qu'est-ce qui "
+        "coince, et la date vous paraît-elle toujours tenable ?"
     )
     return "\n".join(lines)
