@@ -20,8 +20,9 @@ async def test_advice_next_step_becomes_a_goal(
     advice = await until(emu, CHAT, lambda m: SEED in m["buttons"])
     assert "CV et lettre de motivation" in text_of(advice)
     await emu.press_button(CHAT, SEED)
-    created = await until(emu, CHAT, lambda m: "nouvel objectif" in (m["text"] or ""))
-    assert "échéance" in text_of(created) and "/objectifs" in text_of(created)
+    # The confirmation can come in several messages: wait for its last line.
+    created = await until(emu, CHAT, lambda m: "/objectifs" in (m["text"] or ""))
+    assert "nouvel objectif" in text_of(created) and "échéance" in text_of(created)
     await emu.send_command(CHAT, "/objectifs")
     listed = await until(emu, CHAT, lambda m: "objectif en cours" in (m["text"] or ""))
     exported = cli("export", CHAT, databases)
