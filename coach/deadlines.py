@@ -26,7 +26,14 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from coach.textfold import MONTH_ALIASES, MONTHS_FR, NUMBER_WORDS, fold_keep_length
+from coach.textfold import (
+    MONTH_ALIASES,
+    MONTHS_FR,
+    NUMBER,
+    NUMBER_WORDS,
+    fold_keep_length,
+    number_value,
+)
 from coach.timeparse import ParsedWhen, parse_when
 
 __all__ = [
@@ -40,14 +47,6 @@ __all__ = [
 ]
 
 DEFAULT_WEEKS: Final = 6  # the deadline suggested to someone who has none in mind
-
-# A count written in digits or in words, as a regular expression (folded text).
-NUMBER: Final = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-
-
-def number_value(raw: str) -> int:
-    """ "12" or "douze" → 12 (the words of :data:`NUMBER_WORDS`)."""
-    return int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
 
 
 _FULL_MONTHS: Final = [fold_keep_length(name) for name in MONTHS_FR]

@@ -12,12 +12,14 @@ from typing import Final
 __all__ = [
     "MONTHS_FR",
     "MONTH_ALIASES",
+    "NUMBER",
     "NUMBER_WORDS",
     "WEEKDAYS_FR",
     "Folded",
     "correct_word",
     "damerau_one",
     "fold_keep_length",
+    "number_value",
 ]
 
 _APOSTROPHES: Final = frozenset("'’‘`´ʼʻ′")
@@ -159,3 +161,10 @@ NUMBER_WORDS: Final[dict[str, int]] = {
     "cinquante": 50,
     "cent": 100,
 }
+# A count written in digits or in words, as a regular expression (folded text).
+NUMBER: Final = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+
+def number_value(raw: str) -> int:
+    """ "12" or "douze" → 12 (the words of :data:`NUMBER_WORDS`)."""
+    return int(raw) if raw.isdigit() else NUMBER_WORDS[raw]

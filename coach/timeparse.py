@@ -55,10 +55,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coach.textfold import (
     MONTH_ALIASES,
     MONTHS_FR,
-    NUMBER_WORDS,
+    NUMBER,
     WEEKDAYS_FR,
     Folded,
     correct_word,
+    number_value,
 )
 
 __all__ = [
@@ -208,7 +209,6 @@ def _fold(text: str) -> _Folded:
 
 # --------------------------------------------------------------------------- patterns
 
-_NUM = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _WD = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?"
 _MONTH_ALIASES: Final = MONTH_ALIASES
 _MONTH = "(?:" + "|".join(sorted(_MONTH_ALIASES, key=len, reverse=True)) + r")\b\.?"
@@ -267,7 +267,7 @@ _DATE_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
             rf"(?P<hh>\d{{1,2}})\s*h\s*(?P<mm>\d{{2}})\b"
             rf"|(?:une\s+)?demi\s+heure"
             rf"|un\s+quart\s+d\s+heure"
-            rf"|(?P<n>{_NUM})\s*(?P<unit>minutes?|mins?|mn|heures?|h|jours?|j|semaines?|sem"
+            rf"|(?P<n>{NUMBER})\s*(?P<unit>minutes?|mins?|mn|heures?|h|jours?|j|semaines?|sem"
             rf"|mois|ans?|annees?)\b(?P<half>\s+et\s+demie?)?)",
         ),
         ("past", rf"\b(?:avant\s+hier|hier){_PART_OPT}"),
@@ -332,10 +332,6 @@ class _Problem(Exception):
         super().__init__(problem.value)
         self.problem = problem
         self.message = message
-
-
-def _number(raw: str) -> int:
-    return int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
 
 
 def _weekday(raw: str) -> int:
@@ -527,7 +523,7 @@ def _relative(
     if "quart d heure" in text:
         return _elapsed(now_local, dt.timedelta(minutes=15), zone), True
     raw_n, unit = m.group("n"), m.group("unit")
-    n = _number(raw_n)
+    n = number_value(raw_n)
     half = m.group("half") is not None
     if unit.startswith(("min", "mn")):
         return _elapsed(now_local, dt.timedelta(minutes=n + (0.5 if half else 0)), zone), True
