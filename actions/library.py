@@ -9,9 +9,11 @@
 - ``action_goal_from_seed`` (such a button): the next step becomes a SMART goal at once,
   with the seed's fields, a suggested deadline and its milestones, reminders scheduled;
   the confirmation points to /objectifs. Needs consent (``with_user``).
-- ``action_review_goals`` (/objectifs): the active goals.
+- ``action_review_goals`` (/objectifs): the active goals, each with a button to act on it
+  (``actions/goals.py``).
 - ``action_goal_reminder`` (a goal's milestone or review reminder, triggered by the bot):
-  where that goal stands.
+  where that goal stands, with the goal's buttons; the goal becomes the one « fait » or a
+  progress message is about.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import datetime as dt
 from typing import Any, Final
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.common import button_title, with_user
+from actions.goals import FOCUS, MILESTONE_FOCUS, goal_buttons, goals_list_buttons
 from coach.library import (
     advice,
     advice_message,
@@ -161,17 +165,19 @@ class ActionReviewGoals(Action):
     ) -> list[dict[str, Any]]:
         now = _now()
 
-        def work(session: Session, user: User) -> str:
-            return goals_message(list_goals(session, user), _today(user, now))
+        def work(session: Session, user: User) -> tuple[str, list[dict[str, str]]]:
+            goals = list_goals(session, user)
+            return goals_message(goals, _today(user, now)), goals_list_buttons(goals)
 
-        message = with_user(tracker, dispatcher, work)
-        if message is not None:
-            dispatcher.utter_message(text=message)
+        shown = with_user(tracker, dispatcher, work)
+        if shown is not None:
+            dispatcher.utter_message(text=shown[0], buttons=shown[1])
         return []
 
 
 class ActionGoalReminder(Action):
-    """A goal's reminder came due: the review, or the milestone of the day."""
+    """A goal's reminder came due: the review, or the milestone of the day, with the goal's
+    buttons; the conversation is now about that goal (« fait » answers the milestone)."""
 
     def name(self) -> str:
         return "action_goal_reminder"
@@ -182,21 +188,40 @@ class ActionGoalReminder(Action):
         now = _now()
         intent = _intent(tracker)
         goal_id = _entity(tracker, "goal_id")
+        milestone_id = _entity(tracker, "milestone_id")
 
-        def work(session: Session, user: User) -> str:
+        def work(session: Session, user: User) -> tuple[str, list[dict[str, str]], bool]:
             today = _today(user, now)
             if goal_id is None:
                 # Not from a reminder (a message read as one): the goals, as /objectifs.
-                return goals_message(list_goals(session, user), today)
+                goals = list_goals(session, user)
+                return goals_message(goals, today), goals_list_buttons(goals), False
             goal = get_goal(session, user, goal_id)
             if goal is None:
-                return UNKNOWN_GOAL
+                return UNKNOWN_GOAL, [], False
+            if goal.status != "active":
+                return format_goal(goal, today), [], False
             if intent == REVIEW_INTENT:
-                return review_message(goal, today)
-            lead = "C'est le jour d'une étape de votre objectif :"
-            return f"{lead}\n{format_goal(goal, today)}\n\n{SEE_GOALS}"
+                return review_message(goal, today), goal_buttons(goal), True
+            step = next((m for m in goal.milestones if str(m.id) == str(milestone_id)), None)
+            if step is None or step.done_at is not None:
+                lead = "Petit point sur votre objectif :"
+                return f"{lead}\n{format_goal(goal, today)}", goal_buttons(goal), True
+            lead = (
+                f"C'est le jour de l'étape « {step.title} » de votre objectif « {goal.title} ». "
+                "Où en êtes-vous ? Répondez « fait » si elle est franchie, ou dites-moi où "
+                "vous en êtes."
+            )
+            return lead, goal_buttons(goal, milestone_id=step.id), True
 
-        message = with_user(tracker, dispatcher, work)
-        if message is not None:
-            dispatcher.utter_message(text=message)
-        return []
+        shown = with_user(tracker, dispatcher, work)
+        if shown is None:
+            return []
+        text, buttons, focused = shown
+        dispatcher.utter_message(text=text, buttons=buttons)
+        if not focused:
+            return []
+        return [
+            SlotSet(FOCUS, goal_id),
+            SlotSet(MILESTONE_FOCUS, milestone_id if intent != REVIEW_INTENT else None),
+        ]

@@ -90,7 +90,9 @@ __all__ = [
     "goal_created_message",
     "goals_message",
     "list_goals",
+    "milestone_count_range",
     "milestone_threshold",
+    "move_deadline",
     "parse_deadline",
     "parse_progress",
     "progress_message",
@@ -123,6 +125,7 @@ TOO_FAR_DAYS: Final = 366
 # A review that falls this close to a milestone is left out: that day already has a check-in.
 REVIEW_GAP_DAYS: Final = 3
 TITLE_LIMIT: Final = 200
+MAX_MILESTONES: Final = 6
 TEXT_LIMIT: Final = 500
 READ_LIMIT: Final = 1000  # a goal or a progress message longer than this is read up to here
 
@@ -689,18 +692,29 @@ def _goal_texts(goal: Goal | GoalFields) -> str:
     return " \n ".join(part for part in (goal.title, goal.specific, goal.measure) if part)
 
 
-def propose_milestones(goal: Goal | GoalFields, today: dt.date) -> list[tuple[str, dt.date]]:
+def milestone_count_range(deadline: dt.date, today: dt.date) -> tuple[int, int]:
+    """How many milestones a goal due on ``deadline`` can have: at least one, at most
+    :data:`MAX_MILESTONES` and one a day."""
+    days = max(1, (deadline - today).days)
+    return 1, max(1, min(MAX_MILESTONES, days))
+
+
+def propose_milestones(
+    goal: Goal | GoalFields, today: dt.date, *, count: int | None = None
+) -> list[tuple[str, dt.date]]:
     """2 to 4 steps evenly spaced up to the deadline (the last one on it), with titles.
 
     Fewer when the time is short (one a day at most: a goal due tomorrow has one). A goal
     that counts something ("les 6 modules") gets cumulative titles ("2 modules sur 6");
-    otherwise: getting started, halfway or thirds, and the goal reached."""
+    otherwise: getting started, intermediate check-ins, and the goal reached. ``count``
+    asks for another number of steps (kept within :func:`milestone_count_range`)."""
     if goal.deadline is None:
         raise ValueError("a goal needs a deadline before its milestones can be proposed")
     days = (goal.deadline - today).days
     if days < 1:
         raise ValueError("the deadline must be after today")
-    count = _milestone_count(days)
+    low, high = milestone_count_range(goal.deadline, today)
+    count = _milestone_count(days) if count is None else max(low, min(high, count))
     dates = [today + dt.timedelta(days=round(days * i / count)) for i in range(1, count + 1)]
     total = _goal_total(_goal_texts(goal))
     measure = _tidy(goal.measure or "", 120)
@@ -715,11 +729,9 @@ def propose_milestones(goal: Goal | GoalFields, today: dt.date) -> list[tuple[st
         first = goal.first_steps[0] if goal.first_steps else None
         start = f"Premier pas : {_tidy(first, 150)}" if first else "Premier pas fait"
         middle = {
-            1: [],
-            2: [],
             3: ["À mi-parcours : point sur ce qui avance et ce qui coince"],
             4: ["Un tiers du chemin : point d'étape", "Deux tiers du chemin : point d'étape"],
-        }[count]
+        }.get(count, [f"Point d'étape {n} sur {count - 2}" for n in range(1, count - 1)])
         final = f"Objectif atteint : {measure}" if measure else "Objectif atteint"
         titles = [start, *middle, final] if count >= 2 else [final]
     return [(title[:TITLE_LIMIT], due) for title, due in zip(titles, dates, strict=True)]
@@ -1091,6 +1103,32 @@ def schedule_goal_reminders(
     return sorted(scheduled, key=lambda r: (r.due_at, r.id))
 
 
+def move_deadline(
+    session: Session, user: User, goal: Goal, deadline: dt.date, *, now: dt.datetime
+) -> Goal:
+    """A new deadline for an active goal: the milestones not reached yet are spread evenly
+    again up to it (the last one on it, their order kept) and the reminders rescheduled.
+
+    The new date must be after today (local); reached milestones keep their date."""
+    _own(user, goal)
+    if goal.status != "active":
+        raise ValueError("only an active goal can get a new deadline")
+    today = _local_today(user, now)
+    if deadline <= today:
+        raise ValueError("the new deadline must be after today")
+    open_steps = sorted((m for m in goal.milestones if m.done_at is None), key=lambda m: m.position)
+    days = (deadline - today).days
+    if open_steps and days < len(open_steps):
+        raise ValueError("the new deadline leaves less than a day per milestone")
+    for index, milestone in enumerate(open_steps, start=1):
+        milestone.due_on = today + dt.timedelta(days=round(days * index / len(open_steps)))
+    goal.deadline = deadline
+    goal.updated_at = now
+    session.flush()
+    schedule_goal_reminders(session, user, goal, now)
+    return goal
+
+
 def complete(session: Session, user: User, goal: Goal, *, now: dt.datetime) -> Goal:
     """The goal is reached: 100 %, every milestone counted, pending reminders cancelled."""
     _own(user, goal)
@@ -1299,13 +1337,19 @@ def goals_message(goals: Sequence[Goal], today: dt.date) -> str:
     """/objectifs: the active goals, or how to set a first one."""
     if not goals:
         return (
-            "Aucun objectif en cours. Demandez-moi des conseils (CV, entretien, réseau, "
-            "compétences…) : chaque prochaine étape proposée devient un objectif d'un geste."
+            "Aucun objectif en cours. Écrivez-le avec vos mots, par exemple « je veux "
+            "progresser en SQL d'ici fin janvier » : je vous aide à le rendre SMART. Les "
+            "conseils (CV, entretien, réseau, compétences…) proposent aussi des étapes qui "
+            "deviennent un objectif d'un geste."
         )
     count = len(goals)
     header = "Votre objectif en cours :" if count == 1 else f"Vos {count} objectifs en cours :"
     blocks = [header, *(format_goal(goal, today) for goal in goals)]
-    blocks.append("Je vous fais signe à chaque étape prévue et pour un point régulier.")
+    blocks.append(
+        "Je vous fais signe à chaque étape prévue et pour un point régulier. Pour me dire où "
+        "vous en êtes, écrivez-le simplement (« j'ai fini le module 2 », « j'en suis à "
+        "40 % ») ou choisissez un objectif ci-dessous."
+    )
     return "\n\n".join(blocks)
 
 
@@ -1373,6 +1417,7 @@ def review_message(goal: Goal, today: dt.date) -> str:
         )
     lines.append(
         "Prenez une minute pour faire le point : qu'est-ce qui a avancé, qu'est-ce qui "
-        "coince, et la date vous paraît-elle toujours tenable ?"
+        "coince, et la date vous paraît-elle toujours tenable ? Dites-moi où vous en êtes "
+        "(« j'en suis à 40 % », « j'ai fini l'étape 2 »), ou choisissez ci-dessous."
     )
     return "\n".join(lines)

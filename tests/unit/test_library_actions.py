@@ -168,6 +168,11 @@ async def test_review_goals_lists_them(action_db: str) -> None:
     assert seed is not None
     assert texts(listed)[0].startswith("Votre objectif en cours")
     assert seed.title in texts(listed)[0]
+    [goal] = rows(Goal)
+    assert [b["payload"] for b in buttons(listed)] == [
+        f'/goal_action{{"goal_op":"manage","goal_id":"{goal.id}"}}',
+        "/set_goal",
+    ]
 
 
 async def test_review_goals_without_consent(action_db: str) -> None:
@@ -175,26 +180,45 @@ async def test_review_goals_without_consent(action_db: str) -> None:
     assert texts(dispatcher) == [NO_CONSENT]
 
 
-async def test_a_goal_reminder_shows_that_goal(action_db: str) -> None:
+async def test_a_goal_reminder_shows_that_goal_and_focuses_the_conversation(
+    action_db: str,
+) -> None:
     consent()
     await run(
         lib.ActionGoalFromSeed(), intent="goal_from_seed", entities={"seed_id": "interview:1"}
     )
     [goal] = rows(Goal)
-    review = await run(
+    first = min(rows(Milestone), key=lambda m: m.position)
+    review, events = await run_events(
         lib.ActionGoalReminder(), intent=REVIEW_INTENT, entities={"goal_id": str(goal.id)}
     )
     assert texts(review)[0].startswith(f"Point d'étape sur « {goal.title} »")
-    milestone = await run(
+    assert f'"goal_op":"update","goal_id":"{goal.id}"' in str(buttons(review))
+    assert slots(events) == {"goal_focus": str(goal.id), "goal_milestone_focus": None}
+    milestone, events = await run_events(
         lib.ActionGoalReminder(),
         intent="EXTERNAL_goal_milestone",
-        entities={"goal_id": str(goal.id)},
+        entities={"goal_id": str(goal.id), "milestone_id": str(first.id)},
     )
-    assert goal.title in texts(milestone)[0]
+    assert f"« {first.title} »" in texts(milestone)[0] and goal.title in texts(milestone)[0]
+    assert buttons(milestone)[0]["payload"] == (
+        f'/goal_action{{"goal_op":"milestone","milestone_id":"{first.id}"}}'
+    )
+    assert slots(events) == {"goal_focus": str(goal.id), "goal_milestone_focus": str(first.id)}
     gone = await run(lib.ActionGoalReminder(), intent=REVIEW_INTENT, entities={"goal_id": "999"})
     assert texts(gone) == [lib.UNKNOWN_GOAL]
     typed = await run(lib.ActionGoalReminder(), intent="EXTERNAL_goal_milestone")
     assert texts(typed)[0].startswith("Votre objectif en cours"), "no goal named: the list"
+
+
+async def run_events(action: Any, **kwargs: Any) -> tuple[CollectingDispatcher, list[Any]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker(**kwargs), {})
+    return dispatcher, events
+
+
+def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 # --------------------------------------------------------------------------- database down

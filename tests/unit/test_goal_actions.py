@@ -1,0 +1,594 @@
+"""SMART goals in the conversation against a real SQLite database: a goal written in one's
+own words checked criterion by criterion, the questions for what is missing, the
+milestones proposed and created with their reminders, progress messages, the goal buttons
+and the edit form (progress, new deadline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions import goals
+from actions.common import BUTTON_TITLE_LIMIT, NO_CONSENT, sessions
+from actions.flow import CANCELLED
+from coach.db import transaction
+from coach.feedback import analyze
+from coach.feedbacks import save_feedback
+from coach.models import Goal, Milestone, Reminder
+from coach.smart import GoalFields, create_goal, schedule_goal_reminders
+from coach.users import find_user, give_consent
+
+UID = 4848
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 11, 25)
+
+
+def tracker(
+    slots: dict[str, Any] | None = None,
+    *,
+    text: str = "",
+    intent: str = "inform",
+    entities: dict[str, str] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+) -> Tracker:
+    latest = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "text": text,
+        "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+        "metadata": {},
+    }
+    return Tracker(
+        str(UID),
+        dict(slots or {}),
+        latest,
+        list(events or []),
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
+
+
+def texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("text") or "" for m in dispatcher.messages]
+
+
+def payloads(dispatcher: CollectingDispatcher) -> list[str]:
+    return [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def followup(events: list[dict[str, Any]]) -> str | None:
+    return next((e["name"] for e in events if e.get("event") == "followup"), None)
+
+
+def consent() -> None:
+    with transaction(sessions()) as session:
+        give_consent(session, UID, first_name="Camille", timezone="Europe/Paris", now=NOW)
+
+
+def rows(model: Any) -> list[Any]:
+    with sessions()() as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(goals, "_now", lambda: NOW)
+
+
+async def run(
+    action: Any, slots: dict[str, Any] | None = None, **kwargs: Any
+) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker(slots, **kwargs), {})
+    return dispatcher, events
+
+
+async def answer(
+    draft: dict[str, Any], text: str, **kwargs: Any
+) -> tuple[CollectingDispatcher, dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    out = await goals.ValidateGoalForm().validate_goal_answer(
+        text, dispatcher, tracker({goals.DRAFT: draft}, text=text, **kwargs), {}
+    )
+    return dispatcher, out
+
+
+def a_goal(title: str = "Terminer les 6 modules du cours SQL", days: int = 30) -> int:
+    with transaction(sessions()) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        goal = create_goal(
+            session,
+            user,
+            GoalFields(
+                title=title,
+                measure="6 modules terminés",
+                first_steps=("m'inscrire au cours",),
+                theme="technical_skills",
+                deadline=TODAY + dt.timedelta(days=days),
+            ),
+            now=NOW,
+        )
+        schedule_goal_reminders(session, user, goal, NOW)
+        return goal.id
+
+
+# --------------------------------------------------------------------------- the check
+
+
+async def test_a_goal_in_own_words_is_checked_and_the_missing_criteria_are_asked(
+    action_db: str,
+) -> None:
+    consent()
+    dispatcher, events = await run(
+        goals.ActionStartGoal(), text="je veux progresser en SQL", intent="set_goal"
+    )
+    [summary] = texts(dispatcher)
+    assert "✅ Spécifique" in summary and "✅ Pertinent" in summary
+    assert "⬜ Mesurable" in summary and "⬜ Daté" in summary
+    out = slot_events(events)
+    draft = goals.Draft.from_slot(out[goals.DRAFT])
+    assert draft is not None and draft.fields.theme == "technical_skills"
+    assert out[goals.ANSWER] is None, "criteria are missing: the form asks"
+    assert draft.pending(TODAY) == ("measurable", "achievable", "time_bound")
+    ask, _ = await run(goals.ActionAskGoalAnswer(), {goals.DRAFT: out[goals.DRAFT]})
+    assert "À quoi verrez-vous" in texts(ask)[0]
+    assert payloads(ask) == ["passer"]
+    assert rows(Goal) == [], "nothing is stored before the person agrees"
+
+
+async def test_a_request_for_a_goal_starts_from_the_subject(action_db: str) -> None:
+    consent()
+    dispatcher, events = await run(
+        goals.ActionStartGoal(), text="je veux me fixer un objectif", intent="set_goal"
+    )
+    assert texts(dispatcher) == [goals.GOAL_INTRO]
+    draft = goals.Draft.from_slot(slot_events(events)[goals.DRAFT])
+    assert draft is not None and draft.fields.title == ""
+    assert draft.pending(TODAY)[0] == "specific"
+
+
+async def test_a_complete_goal_goes_straight_to_the_proposal(action_db: str) -> None:
+    consent()
+    text = (
+        "je veux terminer les 6 modules du cours SQL d'OpenClassrooms d'ici fin janvier pour "
+        "combler le manque technique"
+    )
+    _, events = await run(goals.ActionStartGoal(), text=text, intent="set_goal")
+    assert slot_events(events)[goals.ANSWER] == goals.SETTLED
+
+
+async def test_the_recurring_themes_are_offered_for_the_link_to_feedback(action_db: str) -> None:
+    consent()
+    with transaction(sessions()) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        for text in (
+            "Votre CV comportait plusieurs fautes d'orthographe.",
+            "Le CV manquait de clarté et n'était pas adapté à l'offre.",
+        ):
+            save_feedback(session, user, rejection_id=None, text=text, analysis=analyze(text))
+    _, events = await run(goals.ActionStartGoal(), text="je veux progresser", intent="set_goal")
+    draft = goals.Draft.from_slot(slot_events(events)[goals.DRAFT])
+    assert draft is not None and draft.hint[0] == "application_documents"
+    undecided = goals.Draft(fields=GoalFields(title="Ranger mes dossiers"), hint=draft.hint)
+    text, buttons = goals._question(undecided, "relevant", TODAY)
+    assert "CV et lettre" in text
+    assert buttons[0]["payload"] == "CV et lettre"
+    assert buttons[-1] == goals.NONE_OF_THESE
+
+
+async def test_without_consent_nothing_starts(action_db: str) -> None:
+    dispatcher, events = await run(
+        goals.ActionStartGoal(), text="je veux progresser en SQL", intent="set_goal"
+    )
+    assert texts(dispatcher) == [NO_CONSENT]
+    assert slot_events(events)["flow_stop"] == "quiet"
+    required = await goals.ValidateGoalForm().required_slots(
+        [], CollectingDispatcher(), tracker({"flow_stop": "quiet"}), {}
+    )
+    assert required == []
+    quiet, events = await run(goals.ActionGoalProposal(), {"flow_stop": "quiet"})
+    assert texts(quiet) == [] and slot_events(events) == {"flow_stop": None}
+
+
+# --------------------------------------------------------------------------- the answers
+
+
+def sql_draft(**fields: Any) -> dict[str, Any]:
+    base = GoalFields(title="Progresser en SQL", theme="technical_skills")
+    return goals.Draft(fields=GoalFields(**{**base.__dict__, **fields})).to_slot()
+
+
+async def test_each_answer_settles_its_criterion_until_the_goal_is_smart() -> None:
+    draft = sql_draft()
+    said, out = await answer(draft, "terminer les 6 modules du cours")
+    assert texts(said)[0].startswith("✅ Mesurable")
+    assert out[goals.ANSWER] is None
+    draft = out[goals.DRAFT]
+    said, out = await answer(draft, "le cours OpenClassrooms, deux soirs par semaine")
+    assert texts(said)[0].startswith("✅ Atteignable")
+    draft = out[goals.DRAFT]
+    said, out = await answer(draft, "dans 1 mois")
+    assert texts(said)[0].startswith("✅ Daté : 25/12/2026")
+    assert out[goals.ANSWER] == goals.SETTLED
+    final = goals.Draft.from_slot(out[goals.DRAFT])
+    assert final is not None and final.fields.deadline == dt.date(2026, 12, 25)
+
+
+async def test_a_vague_measure_is_coached_then_taken_as_written() -> None:
+    draft = sql_draft()
+    said, out = await answer(draft, "quand je me sentirai à l'aise")
+    assert texts(said) == [goals.HINTS["measurable"]]
+    assert out[goals.ANSWER] is None
+    again = goals.Draft.from_slot(out[goals.DRAFT])
+    assert again is not None and again.tries == 1
+    said, out = await answer(out[goals.DRAFT], "quand ça ira mieux")
+    last = goals.Draft.from_slot(out[goals.DRAFT])
+    assert last is not None and "measurable" in last.skipped and last.tries == 0
+
+
+async def test_optional_criteria_can_be_skipped_but_not_the_date() -> None:
+    draft = sql_draft()
+    said, out = await answer(draft, "passer")
+    assert texts(said) == [goals.SKIPPED]
+    skipped = goals.Draft.from_slot(out[goals.DRAFT])
+    assert skipped is not None and skipped.skipped == ("measurable",)
+    said, out = await answer(out[goals.DRAFT], "je ne sais pas")
+    said, out = await answer(out[goals.DRAFT], "passer")
+    assert texts(said) == [goals.HINTS["time_bound"]], "a goal needs a date"
+    after = goals.Draft.from_slot(out[goals.DRAFT])
+    assert after is not None and after.pending(TODAY) == ("time_bound",)
+
+
+async def test_a_past_date_is_refused() -> None:
+    said, out = await answer(
+        sql_draft(measure="6 modules", first_steps=("cours",)), "avant le 3 novembre 2026"
+    )
+    assert out[goals.ANSWER] is None
+    assert texts(said) == ["Cette date est déjà passée."]
+
+
+async def test_the_theme_button_links_the_goal_to_feedback() -> None:
+    draft = goals.Draft(
+        fields=GoalFields(
+            title="Lire 3 livres sur le management", measure="3 livres", first_steps=("une heure",)
+        )
+    )
+    said, out = await answer(draft.to_slot(), "Déroulé de l'entretien")
+    result = goals.Draft.from_slot(out[goals.DRAFT])
+    assert result is not None and result.fields.theme == "interview_performance"
+    assert texts(said)[0] == "✅ Pertinent : Déroulé de l'entretien"
+
+
+async def test_stopping_inside_the_form() -> None:
+    _, out = await answer(sql_draft(), "annuler")
+    assert out["flow_stop"] == "cancel" and out["requested_slot"] is None
+    dispatcher, events = await run(
+        goals.ActionGoalProposal(), {"flow_stop": "cancel", goals.DRAFT: sql_draft()}
+    )
+    assert texts(dispatcher) == [CANCELLED]
+    assert slot_events(events)[goals.DRAFT] is None
+
+
+async def test_an_emoji_answer_is_asked_again_kindly() -> None:
+    said, out = await answer(sql_draft(), "👍")
+    assert texts(said)[0].startswith(goals.NO_WORDS)
+    assert out == {goals.ANSWER: None, "ask_quietly": True}
+
+
+# --------------------------------------------------------------------------- the proposal
+
+
+def smart_draft(steps: int | None = None) -> dict[str, Any]:
+    return goals.Draft(
+        fields=GoalFields(
+            title="Terminer les 6 modules du cours SQL",
+            measure="6 modules terminés",
+            first_steps=("m'inscrire au cours",),
+            theme="technical_skills",
+            deadline=TODAY + dt.timedelta(days=10),
+        ),
+        steps=steps,
+    ).to_slot()
+
+
+async def test_the_proposal_lists_the_milestones_and_their_buttons() -> None:
+    dispatcher, _ = await run(goals.ActionGoalProposal(), {goals.DRAFT: smart_draft()})
+    [text] = texts(dispatcher)
+    assert "Je vous propose 2 étapes" in text
+    assert "1. 3 modules sur 6 (30/11)" in text
+    assert "2. 6 modules sur 6 : objectif atteint (05/12)" in text
+    ops = [p.split('"goal_op":"')[1].split('"')[0] for p in payloads(dispatcher)]
+    assert ops == ["create", "more", "fewer", "redate", "drop"]
+    more, events = await run(
+        goals.ActionGoalAction(),
+        {goals.DRAFT: smart_draft()},
+        intent="goal_action",
+        entities={"goal_op": "more"},
+    )
+    assert "Je vous propose 3 étapes" in texts(more)[0]
+    assert slot_events(events)[goals.DRAFT]["steps"] == 3
+
+
+async def test_creating_the_goal_stores_milestones_and_reminders(action_db: str) -> None:
+    consent()
+    dispatcher, events = await run(
+        goals.ActionGoalAction(),
+        {goals.DRAFT: smart_draft()},
+        intent="goal_action",
+        entities={"goal_op": "create"},
+    )
+    [goal] = rows(Goal)
+    assert goal.title == "Terminer les 6 modules du cours SQL"
+    assert goal.deadline == dt.date(2026, 12, 5)
+    assert [(m.title, m.due_on) for m in rows(Milestone)] == [
+        ("3 modules sur 6", dt.date(2026, 11, 30)),
+        ("6 modules sur 6 : objectif atteint", dt.date(2026, 12, 5)),
+    ]
+    reminders = rows(Reminder)
+    assert [r.payload["intent"] for r in reminders] == ["EXTERNAL_goal_milestone"] * 2
+    assert "nouvel objectif" in texts(dispatcher)[0]
+    assert slot_events(events) == {
+        goals.DRAFT: None,
+        goals.ANSWER: None,
+        goals.FOCUS: str(goal.id),
+    }
+
+
+async def test_another_deadline_goes_back_to_the_date_question() -> None:
+    _, events = await run(
+        goals.ActionGoalAction(),
+        {goals.DRAFT: smart_draft()},
+        intent="goal_action",
+        entities={"goal_op": "redate"},
+    )
+    draft = goals.Draft.from_slot(slot_events(events)[goals.DRAFT])
+    assert draft is not None and draft.pending(TODAY) == ("time_bound",)
+    assert followup(events) == goals.FORM
+
+
+async def test_an_old_create_button_without_a_draft(action_db: str) -> None:
+    dispatcher, _ = await run(
+        goals.ActionGoalAction(), intent="goal_action", entities={"goal_op": "create"}
+    )
+    assert texts(dispatcher) == [goals.NO_DRAFT]
+    assert rows(Goal) == []
+
+
+# --------------------------------------------------------------------------- progress
+
+
+async def test_a_progress_message_moves_the_only_goal(action_db: str) -> None:
+    consent()
+    goal_id = a_goal()
+    dispatcher, events = await run(
+        goals.ActionGoalProgress(), text="j'ai fini le module 3", intent="goal_progress"
+    )
+    [goal] = rows(Goal)
+    assert goal.progress == 50
+    assert "avance à 50 %" in texts(dispatcher)[0]
+    assert slot_events(events)[goals.FOCUS] == str(goal_id)
+
+
+async def test_fait_after_a_milestone_reminder_reaches_that_milestone(action_db: str) -> None:
+    consent()
+    goal_id = a_goal()
+    first = rows(Milestone)[0]
+    pending_before = [r for r in rows(Reminder) if r.status == "pending"]
+    dispatcher, events = await run(
+        goals.ActionGoalProgress(),
+        {goals.FOCUS: str(goal_id), goals.MILESTONE_FOCUS: str(first.id)},
+        text="fait",
+        intent="goal_progress",
+    )
+    reached = rows(Milestone)[0]
+    assert reached.done_at is not None
+    assert rows(Goal)[0].progress == goals.milestone_threshold(1, len(rows(Milestone)))
+    assert "Étape franchie" in texts(dispatcher)[0]
+    assert slot_events(events)[goals.MILESTONE_FOCUS] is None
+    pending_after = [r for r in rows(Reminder) if r.status == "pending"]
+    assert len(pending_after) == len(pending_before) - 1, "that milestone's reminder goes"
+
+
+async def test_the_milestone_button_works_with_the_milestone_alone(action_db: str) -> None:
+    consent()
+    a_goal()
+    first = rows(Milestone)[0]
+    dispatcher, _ = await run(
+        goals.ActionGoalAction(),
+        intent="goal_action",
+        entities={"goal_op": "milestone", "milestone_id": str(first.id)},
+    )
+    assert rows(Milestone)[0].done_at is not None
+    assert "Étape franchie" in texts(dispatcher)[0]
+
+
+async def test_with_several_goals_the_person_picks_one_and_nothing_is_lost(
+    action_db: str,
+) -> None:
+    consent()
+    a_goal("Terminer les 6 modules du cours SQL")
+    second = a_goal("Faire 4 entretiens blancs", days=20)
+    dispatcher, events = await run(
+        goals.ActionGoalProgress(), text="j'en suis à 40 %", intent="goal_progress"
+    )
+    assert texts(dispatcher) == [goals.WHICH_GOAL]
+    out = slot_events(events)
+    assert out[goals.EDIT_MODE] == goals.MODE_PENDING
+    chosen, _ = await run(
+        goals.ActionGoalAction(),
+        out,
+        intent="goal_action",
+        entities={"goal_op": "update", "goal_id": str(second)},
+    )
+    assert {g.id: g.progress for g in rows(Goal)}[second] == 40
+    assert "40 %" in texts(chosen)[0]
+    named, _ = await run(
+        goals.ActionGoalProgress(),
+        text="j'ai fait 2 entretiens blancs sur 4",
+        intent="goal_progress",
+    )
+    assert "Faire 4 entretiens blancs" in texts(named)[0], "the goal's words pick it"
+
+
+async def test_c_est_fait_right_after_a_feedback_request_is_about_the_request(
+    action_db: str,
+) -> None:
+    consent()
+    a_goal()
+    history = [
+        {"event": "action", "name": "action_write_draft"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "c'est fait"},
+    ]
+    _, events = await run(
+        goals.ActionGoalProgress(), text="c'est fait", intent="goal_progress", events=history
+    )
+    assert followup(events) == "action_request_sent"
+    assert rows(Goal)[0].progress == 0
+
+
+async def test_no_goal_yet(action_db: str) -> None:
+    consent()
+    dispatcher, _ = await run(goals.ActionGoalProgress(), text="fait", intent="goal_progress")
+    assert texts(dispatcher) == [goals.NO_GOALS]
+    assert payloads(dispatcher) == ["/set_goal"]
+
+
+async def test_done_abandon_and_keep(action_db: str) -> None:
+    consent()
+    goal_id = a_goal()
+    asked, _ = await run(
+        goals.ActionGoalAction(),
+        intent="goal_action",
+        entities={"goal_op": "abandon", "goal_id": str(goal_id)},
+    )
+    assert rows(Goal)[0].status == "active", "setting aside asks first"
+    assert any('"abandon_yes"' in p for p in payloads(asked))
+    await run(
+        goals.ActionGoalAction(),
+        intent="goal_action",
+        entities={"goal_op": "abandon_yes", "goal_id": str(goal_id)},
+    )
+    assert rows(Goal)[0].status == "abandoned"
+    assert all(r.status == "cancelled" for r in rows(Reminder))
+    late, _ = await run(
+        goals.ActionGoalAction(),
+        intent="goal_action",
+        entities={"goal_op": "done", "goal_id": str(goal_id)},
+    )
+    assert texts(late) == [goals.CLOSED_GOAL]
+    other = a_goal("Faire 4 entretiens blancs")
+    done, _ = await run(
+        goals.ActionGoalAction(),
+        intent="goal_action",
+        entities={"goal_op": "done", "goal_id": str(other)},
+    )
+    assert "Bravo" in texts(done)[0]
+    assert {g.id: g.status for g in rows(Goal)}[other] == "done"
+
+
+async def test_another_persons_goal_is_unknown(action_db: str) -> None:
+    consent()
+    goal_id = a_goal()
+    with transaction(sessions()) as session:
+        give_consent(session, UID + 1, first_name="Alex", timezone="Europe/Paris", now=NOW)
+    dispatcher = CollectingDispatcher()
+    other = Tracker(
+        str(UID + 1),
+        {},
+        {
+            "intent": {"name": "goal_action", "confidence": 1.0},
+            "text": "",
+            "entities": [
+                {"entity": "goal_op", "value": "done"},
+                {"entity": "goal_id", "value": str(goal_id)},
+            ],
+        },
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+    await goals.ActionGoalAction().run(dispatcher, other, {})
+    assert texts(dispatcher) == [goals.UNKNOWN_GOAL]
+    assert rows(Goal)[0].status == "active"
+
+
+def test_every_goal_button_fits_telegram() -> None:
+    goal = Goal(id=987654, title="x" * 300, status="active", milestones=[])
+    for button in [
+        *goals.goal_buttons(goal, milestone_id=987654),
+        *goals.choose_buttons([goal]),
+        *goals.goals_list_buttons([goal]),
+    ]:
+        assert len(button["title"]) <= BUTTON_TITLE_LIMIT
+        assert len(f"p:{button['payload']}".encode()) <= 64
+
+
+# --------------------------------------------------------------------------- the edit form
+
+
+async def edit(mode: str, text: str) -> tuple[CollectingDispatcher, dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    out = await goals.ValidateGoalEditForm().validate_goal_edit_text(
+        text, dispatcher, tracker({goals.EDIT_MODE: mode, goals.FOCUS: "1"}, text=text), {}
+    )
+    return dispatcher, out
+
+
+async def test_a_new_deadline_spreads_the_remaining_milestones(action_db: str) -> None:
+    consent()
+    goal_id = a_goal(days=30)
+    _, out = await edit(goals.MODE_DEADLINE, "dans 2 mois")
+    assert out[goals.EDIT_TEXT] == "2027-01-25"
+    dispatcher, _ = await run(
+        goals.ActionFinishGoalEdit(),
+        {
+            goals.EDIT_MODE: goals.MODE_DEADLINE,
+            goals.EDIT_TEXT: "2027-01-25",
+            goals.FOCUS: str(goal_id),
+        },
+    )
+    [goal] = rows(Goal)
+    assert goal.deadline == dt.date(2027, 1, 25)
+    assert rows(Milestone)[-1].due_on == dt.date(2027, 1, 25)
+    assert "nouvelle échéance" in texts(dispatcher)[0]
+    pending = [r for r in rows(Reminder) if r.status == "pending"]
+    assert pending and all(r.payload["goal_id"] == goal_id for r in pending)
+
+
+async def test_the_edit_form_reads_progress_and_refuses_a_past_date() -> None:
+    said, out = await edit(goals.MODE_DEADLINE, "le 3 novembre 2026")
+    assert out[goals.EDIT_TEXT] is None and "passée" in texts(said)[0]
+    said, out = await edit(goals.MODE_DEADLINE, "bientôt")
+    assert out[goals.EDIT_TEXT] is None and texts(said) == [goals.HINTS["time_bound"]]
+    _, out = await edit(goals.MODE_PROGRESS, "j'abandonne")
+    assert out == {goals.EDIT_TEXT: "j'abandonne"}, "about the goal, not the form"
+    _, out = await edit(goals.MODE_DEADLINE, "annuler")
+    assert out["flow_stop"] == "cancel"
+
+
+async def test_progress_given_in_the_edit_form(action_db: str) -> None:
+    consent()
+    goal_id = a_goal()
+    dispatcher, events = await run(
+        goals.ActionFinishGoalEdit(),
+        {goals.EDIT_MODE: goals.MODE_PROGRESS, goals.EDIT_TEXT: "4/6", goals.FOCUS: str(goal_id)},
+    )
+    assert rows(Goal)[0].progress == 67
+    assert slot_events(events) == {goals.EDIT_TEXT: None, goals.EDIT_MODE: None}
+    assert "67 %" in texts(dispatcher)[0]
