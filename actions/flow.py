@@ -39,6 +39,8 @@ FORMS: Final = (
     "feedback_form",
     "feedback_reflection_form",
     "star_form",
+    "swot_form",
+    "goal_form",
 )
 #: The forms about one rejection of the intake (the ``company`` slot names it).
 INTAKE_FORMS: Final = ("intake_form", "mood_form", "journal_form", "successes_form")

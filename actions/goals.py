@@ -69,6 +69,7 @@ from coach.smart import (
     propose_milestones,
     schedule_goal_reminders,
     smart_message,
+    states_a_goal,
     update_progress,
 )
 from coach.textfold import fold_keep_length
@@ -327,7 +328,12 @@ class ActionStartGoal(Action):
         hint = with_user(tracker, dispatcher, _hint)
         if hint is None:
             # No consent or no database: the form stops at once, nothing kept.
-            return [SlotSet(DRAFT, None), SlotSet(ANSWER, None), SlotSet("flow_stop", "quiet")]
+            return [
+                SlotSet(DRAFT, None),
+                SlotSet(ANSWER, None),
+                SlotSet("flow_stop", "quiet"),
+                FollowupAction(FORM),
+            ]
         check = check_goal(written, today=today, themes_hint=hint)
         fields = check.fields
         if not check.criteria["specific"]:
@@ -344,13 +350,15 @@ class ActionStartGoal(Action):
         else:
             summary = smart_message(check, today).rsplit("\n\n", 1)[0]
             dispatcher.utter_message(text=f"Voyons s'il est SMART.\n{summary}")
-        events = [
+        # The form follows (the rules say so too; a progress message that turned out to be
+        # a new goal comes here without them).
+        return [
             SlotSet(DRAFT, draft.to_slot()),
             SlotSet(ANSWER, SETTLED if not draft.pending(today) else None),
             SlotSet("ask_quietly", None),
             SlotSet("flow_stop", None),
+            FollowupAction(FORM),
         ]
-        return events
 
 
 # --------------------------------------------------------------------------- the form
@@ -813,6 +821,9 @@ class ActionGoalProgress(Action):
         if bare and focus is None and _previous_action(tracker) in REQUEST_ACTIONS:
             # « C'est fait » right after a feedback request: the request was sent.
             return [FollowupAction("action_request_sent")]
+        if states_a_goal(text):
+            # "Objectif : terminer les 6 modules d'ici un mois" read as progress: a new goal.
+            return [FollowupAction("action_start_goal")]
         now = _now()
 
         def work(session: Session, user: User) -> _Reply:

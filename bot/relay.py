@@ -26,10 +26,13 @@ from bot.rendering import Reply, parse_rasa_messages
 from coach import charts
 from coach.db import transaction
 from coach.feedbacks import mood_series, patterns_for
+from coach.intake import format_date_fr
 from coach.interpretation import CHART_MOOD, CHART_THEMES, charts_to_draw
 from coach.privacy import delete_tracker, delete_user, export_user
 from coach.reminders import cancel as cancel_reminder
+from coach.reminders import user_zone
 from coach.safety import CRISIS_REPLY, detect_crisis
+from coach.swot import draft_of, latest_swot
 from coach.users import find_user, has_consented, record_crisis, sender_id_for
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,7 @@ COMMANDS: dict[str, str] = {
     "journal": "/journal",
     "objectifs": "/review_goals",
     "bilan": "/ask_patterns",
+    "swot": "/start_swot",
     "rappels": "/list_reminders",
     "confidentialite": "/privacy",
     "export": "/export_data",
@@ -65,6 +69,7 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "journal": "Mon journal",
     "objectifs": "Mes objectifs",
     "bilan": "Les points qui reviennent",
+    "swot": "Mes forces et faiblesses (SWOT)",
     "rappels": "Mes rappels",
     "confidentialite": "Mes données",
     "export": "Recevoir mes données",
@@ -98,7 +103,12 @@ CHART_FAILED = (
     "Je n'ai pas réussi à dessiner le graphique cette fois-ci, désolé. Le reste de votre "
     "bilan est bien là ; vous pourrez redemander /bilan un peu plus tard."
 )
+SWOT_CHART_FAILED = (
+    "Je n'ai pas réussi à dessiner l'image de votre SWOT cette fois-ci, désolé. Le SWOT "
+    "lui-même est bien enregistré, avec ses quatre listes."
+)
 THEMES_CAPTION = "Les thèmes de vos retours"
+SWOT_CAPTION = "Votre SWOT du {day}"
 MOOD_CAPTION = "Votre humeur au fil du temps"
 # The mood chart needs a line: one point says nothing about a trend.
 ERASED = (
@@ -282,6 +292,9 @@ class Relay:
         if reply.directive == "charts":
             shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
             return shown + await asyncio.to_thread(self._charts, uid)
+        if reply.directive == "swot_chart":
+            shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
+            return shown + await asyncio.to_thread(self._swot_chart, uid)
         if reply.directive == "erase":
             await asyncio.to_thread(self._erase, uid)
             return [Reply(text=reply.text or ERASED)]
@@ -327,6 +340,25 @@ class Relay:
         if failed:
             replies.append(Reply(text=CHART_FAILED))
         return replies
+
+    def _swot_chart(self, telegram_user_id: int) -> list[Reply]:
+        """The four quadrants of the latest saved SWOT, dated in the person's timezone."""
+        with self._sessions() as session:
+            user = find_user(session, telegram_user_id)
+            swot = latest_swot(session, user) if user is not None else None
+            if user is None or swot is None:
+                return []
+            draft = draft_of(swot)
+            day = swot.created_at.astimezone(user_zone(user)).date()
+        try:
+            png = charts.swot_chart(draft, on=day)
+        except Exception:
+            # The SWOT is saved and its lists were shown: only the picture is missing.
+            # No user text in this log.
+            log.exception("could not draw the SWOT chart")
+            return [Reply(text=SWOT_CHART_FAILED)]
+        caption = SWOT_CAPTION.format(day=format_date_fr(day))
+        return [Reply(photo=png, photo_caption=caption, photo_name="rebond-swot.png")]
 
     def _erase(self, telegram_user_id: int) -> None:
         with transaction(self._sessions) as session:

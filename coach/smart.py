@@ -101,6 +101,7 @@ __all__ = [
     "review_message",
     "schedule_goal_reminders",
     "smart_message",
+    "states_a_goal",
     "suggest_deadline",
     "update_progress",
 ]
@@ -851,6 +852,20 @@ def _item_progress(folded: str, goal: Goal) -> int | None:
             if count is not None and count > 0:
                 return min(100, round(100 * count / whole))
     return None
+
+
+def states_a_goal(text: str) -> bool:
+    """True for a new goal ("objectif : terminer les 6 modules d'ici un mois", "je veux
+    progresser en SQL"), not a progress message about one ("mon objectif est atteint",
+    "je veux abandonner cet objectif", "objectif SQL : 50 %")."""
+    folded = " ".join(_fold((text or "")[:READ_LIMIT]).split())
+    match = _PREFIX.match(folded)
+    if match is None:
+        return False
+    rest = folded[match.end() :].strip()
+    if not rest or _DONE_ALONE.match(rest) or _DONE_PHRASE.search(folded):
+        return False
+    return not any(pattern.search(folded) for pattern in (_ABANDON, _PERCENT, _FRACTION, _STALLED))
 
 
 def parse_progress(

@@ -592,3 +592,15 @@ async def test_progress_given_in_the_edit_form(action_db: str) -> None:
     assert rows(Goal)[0].progress == 67
     assert slot_events(events) == {goals.EDIT_TEXT: None, goals.EDIT_MODE: None}
     assert "67 %" in texts(dispatcher)[0]
+
+
+async def test_a_new_goal_read_as_progress_starts_the_goal(action_db: str) -> None:
+    consent()
+    a_goal()
+    _, events = await run(
+        goals.ActionGoalProgress(),
+        text="objectif : terminer les 4 chapitres du livre Python d'ici un mois",
+        intent="goal_progress",
+    )
+    assert followup(events) == "action_start_goal"
+    assert rows(Goal)[0].progress == 0

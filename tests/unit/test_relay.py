@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from bot.relay import (
     MAX_MESSAGE_CHARS,
     MOOD_CAPTION,
     RASA_DOWN,
+    SWOT_CHART_FAILED,
     THEMES_CAPTION,
     Relay,
     Speaker,
@@ -29,6 +31,7 @@ from coach.feedbacks import save_feedback
 from coach.models import Rejection
 from coach.rejections import record_mood
 from coach.safety import CRISIS_REPLY
+from coach.swot import SwotDraft, save_swot
 from coach.users import find_user, give_consent
 
 CAMILLE = Speaker(4242, "Camille")
@@ -150,8 +153,9 @@ async def test_commands_map_to_intents_and_unknown_ones_are_explained(
     relay = make_relay(rasa)
     await relay.handle_command(CAMILLE, "/aide")
     await relay.handle_command(CAMILLE, "/refus@RebondBot")
+    await relay.handle_command(CAMILLE, "/swot")
     [reply] = await relay.handle_command(CAMILLE, "/nimportequoi")
-    assert [r["message"] for r in rasa.requests] == ["/help", "/report_rejection"]
+    assert [r["message"] for r in rasa.requests] == ["/help", "/report_rejection", "/start_swot"]
     assert "/nimportequoi" in (reply.text or "") and "/aide" in (reply.text or "")
 
 
@@ -287,6 +291,63 @@ async def test_a_chart_that_fails_costs_only_that_picture(
     assert replies[1].photo_caption == MOOD_CAPTION
     assert "themes chart" in caplog.text
     assert "SQL" not in caplog.text, "no user text in the logs"
+
+
+# --------------------------------------------------------------------------- SWOT picture
+
+SWOT_ANSWER = [{"text": "C'est enregistré ✅"}, {"custom": {"rebond": "swot_chart"}}]
+# Late on 30 November in UTC is already 1 December in Paris: the picture's date is local.
+SWOT_SAVED_AT = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+
+
+def add_swot(session_factory: Any, uid: int, strengths: tuple[str, ...]) -> None:
+    with transaction(session_factory) as session:
+        user = find_user(session, uid)
+        assert user is not None
+        draft = SwotDraft(strengths=strengths, weaknesses=("Anglais oral hésitant",))
+        save_swot(session, user, draft, now=SWOT_SAVED_AT)
+
+
+async def test_swot_chart_directive_draws_the_latest_swot_after_the_text(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    relay = make_relay(FakeRasa(answer=SWOT_ANSWER))
+    # No SWOT saved yet: the text only.
+    assert [r.text for r in await relay.handle_text(CAMILLE, "c'est bon")] == [
+        "C'est enregistré ✅"
+    ]
+    add_swot(session_factory, 4242, ("Rigueur",))
+    text, picture = await relay.handle_text(CAMILLE, "c'est bon")
+    assert text.text == "C'est enregistré ✅" and picture.text is None
+    assert picture.photo is not None and picture.photo.startswith(b"\x89PNG")
+    assert picture.photo_name == "rebond-swot.png"
+    assert picture.photo_caption == "Votre SWOT du mardi 1er décembre 2026"
+
+
+async def test_swot_chart_of_someone_else_is_never_drawn(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    consent(session_factory, uid=77)
+    add_swot(session_factory, 77, ("Rigueur",))
+    replies = await make_relay(FakeRasa(answer=SWOT_ANSWER)).handle_text(CAMILLE, "c'est bon")
+    assert [r.photo for r in replies] == [None]
+
+
+async def test_a_swot_chart_that_fails_says_so_without_user_text_in_the_logs(
+    make_relay, session_factory, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    from coach import charts
+
+    def broken(*_args: Any, **_kwargs: Any) -> bytes:
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(charts, "swot_chart", broken)
+    consent(session_factory)
+    add_swot(session_factory, 4242, ("Sens du service client",))
+    replies = await make_relay(FakeRasa(answer=SWOT_ANSWER)).handle_text(CAMILLE, "c'est bon")
+    assert [r.text for r in replies] == ["C'est enregistré ✅", SWOT_CHART_FAILED]
+    assert "SWOT chart" in caplog.text
+    assert "service client" not in caplog.text and "Anglais" not in caplog.text
 
 
 def test_the_export_summary_counts_every_section() -> None:
