@@ -162,20 +162,23 @@ async def test_a_goal_managed_from_its_buttons(
     [goal] = cli("export", chat, databases)["goals"]
     gid = goal["id"]
 
-    await emu.send_command(chat, "/objectifs")
-    listed = await until(
-        emu, chat, has_button(f'p:/goal_action{{"goal_op":"manage","goal_id":"{gid}"}}')
-    )
-    assert "Votre objectif en cours" in text_of(listed)
-    await emu.press_button(chat, f'p:/goal_action{{"goal_op":"manage","goal_id":"{gid}"}}')
-    update_button = f'p:/goal_action{{"goal_op":"update","goal_id":"{gid}"}}'
-    await until(emu, chat, has_button(update_button))
-    await emu.press_button(chat, update_button)
+    async def goal_button(op: str) -> None:
+        """/objectifs, the goal's card, then its ``op`` button (a pressed keyboard goes)."""
+        manage = f'p:/goal_action{{"goal_op":"manage","goal_id":"{gid}"}}'
+        await emu.send_command(chat, "/objectifs")
+        listed = await until(emu, chat, has_button(manage))
+        assert "Votre objectif en cours" in text_of(listed)
+        await emu.press_button(chat, manage)
+        wanted = f'p:/goal_action{{"goal_op":"{op}","goal_id":"{gid}"}}'
+        await until(emu, chat, has_button(wanted))
+        await emu.press_button(chat, wanted)
+
+    await goal_button("update")
     await until(emu, chat, says("Où en êtes-vous"))
     await emu.send_message(chat, "4/6")
     await until(emu, chat, says("avance à 67 %"))
 
-    await emu.press_button(chat, f'p:/goal_action{{"goal_op":"deadline","goal_id":"{gid}"}}')
+    await goal_button("deadline")
     await until(emu, chat, says("Quelle nouvelle échéance"))
     await emu.send_message(chat, "dans 2 mois")
     moved = await until(emu, chat, says("nouvelle échéance"))
@@ -186,7 +189,7 @@ async def test_a_goal_managed_from_its_buttons(
     assert open_steps and open_steps[-1]["due_on"] == goal["deadline"]
     assert goal["progress"] == 67 and "67 %" in text_of(moved)
 
-    await emu.press_button(chat, f'p:/goal_action{{"goal_op":"abandon","goal_id":"{gid}"}}')
+    await goal_button("abandon")
     await until(emu, chat, says("Mettre de côté"))
     await emu.press_button(chat, f'p:/goal_action{{"goal_op":"abandon_yes","goal_id":"{gid}"}}')
     await until(emu, chat, says("mis de côté"))
