@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from actions.common import QuietAsk, button_title, has_letters, settings, with_user
 from actions.flow import aside, interruption, stop_events, stop_slots
-from actions.interpretation import COMMAND_STOP, answer_in_form, set_aside
+from actions.interpretation import COMMAND_ACTIONS, COMMAND_STOP, answer_in_form, set_aside
 from coach.feedback import THEME_LABELS, THEMES
 from coach.feedbacks import patterns_for
 from coach.models import Goal, Milestone, User
@@ -59,6 +59,7 @@ from coach.smart import (
     format_goal,
     get_goal,
     goal_created_message,
+    is_bare_done,
     list_goals,
     milestone_count_range,
     milestone_threshold,
@@ -94,7 +95,7 @@ SKIPPABLE: Final = ("measurable", "achievable", "relevant")
 #: Answers that do not settle a criterion before it is left as is (or, for the subject,
 #: taken as written).
 MAX_TRIES: Final = 2
-MAX_GOAL_BUTTONS: Final = 5
+MAX_GOAL_BUTTONS: Final = 8
 #: Actions after which a bare « c'est fait » is about a feedback request, not a goal.
 REQUEST_ACTIONS: Final = (
     "action_write_draft",
@@ -297,11 +298,12 @@ def _question(draft: Draft, criterion: str, today: dt.date) -> tuple[str, list[d
     buttons: list[dict[str, str]] = []
     if criterion == "relevant":
         themes = [*draft.hint, *(t for t in THEMES if t not in draft.hint)]
+        # Competition is not something a goal can fix: it is not offered.
         buttons = [
             {"title": THEME_LABELS[t], "payload": THEME_LABELS[t]}
-            for t in themes[:4]
+            for t in themes
             if t != "competition"
-        ]
+        ][:4]
         buttons.append(NONE_OF_THESE)
     elif criterion == "time_bound":
         buttons = list(DEADLINE_BUTTONS)
@@ -341,6 +343,8 @@ class ActionStartGoal(Action):
             fields = replace(fields, title="", specific=None)
         draft = Draft(fields=fields, hint=hint)
         check = draft.check(today)
+        # A goal being written and set aside is replaced by this one.
+        replaced = [SlotSet("paused_flow", None)] if tracker.get_slot("paused_flow") == FORM else []
         if not written or not check.criteria["specific"]:
             dispatcher.utter_message(text=GOAL_INTRO)
             if fields.deadline is not None:
@@ -349,10 +353,13 @@ class ActionStartGoal(Action):
                 )
         else:
             summary = smart_message(check, today).rsplit("\n\n", 1)[0]
-            dispatcher.utter_message(text=f"Voyons s'il est SMART.\n{summary}")
+            dispatcher.utter_message(
+                text=f"Voyons s'il est SMART (/annuler pour arrêter).\n{summary}"
+            )
         # The form follows (the rules say so too; a progress message that turned out to be
         # a new goal comes here without them).
         return [
+            *replaced,
             SlotSet(DRAFT, draft.to_slot()),
             SlotSet(ANSWER, SETTLED if not draft.pending(today) else None),
             SlotSet("ask_quietly", None),
@@ -480,8 +487,8 @@ def _proposal(draft: Draft, today: dt.date) -> tuple[str, list[dict[str, str]]]:
     lines += [f"{n}. {title} ({due:%d/%m})" for n, (title, due) in enumerate(steps, start=1)]
     lines += [
         "",
-        f"Je vous fais signe le matin de chaque étape, et toutes les {DEFAULT_REVIEW_DAYS // 7} "
-        "semaines pour faire le point. On y va ?",
+        "Je vous fais signe le matin de chaque étape, et, entre deux étapes éloignées, "
+        f"toutes les {DEFAULT_REVIEW_DAYS // 7} semaines pour faire le point. On y va ?",
     ]
     low, high = milestone_count_range(fields.deadline, today)
     buttons = [_op_button("✅ C'est parti", "create")]
@@ -548,7 +555,7 @@ def goal_buttons(goal: Goal, *, milestone_id: int | None = None) -> list[dict[st
     return buttons
 
 
-def choose_buttons(goals: Sequence[Goal], op: str = "update") -> list[dict[str, str]]:
+def choose_buttons(goals: Sequence[Goal], op: str = "apply") -> list[dict[str, str]]:
     return [
         _op_button(button_title(f"🎯 {goal.title}"), op, goal.id)
         for goal in goals[:MAX_GOAL_BUTTONS]
@@ -575,6 +582,48 @@ def _progress_reply(
     if result.kind == "done":
         buttons = [NEW_GOAL_BUTTON]
     return _Reply(text, buttons)
+
+
+def _abandon_question(goal: Goal) -> _Reply:
+    return _Reply(
+        f"Mettre de côté « {goal.title} » ? Il restera dans votre historique, et ses rappels "
+        "s'arrêteront.",
+        [
+            _op_button("Oui, le mettre de côté", "abandon_yes", goal.id),
+            _op_button("Non, je le garde", "keep", goal.id),
+        ],
+    )
+
+
+def _apply_text(
+    session: Session,
+    user: User,
+    goal: Goal,
+    text: str,
+    now: dt.datetime,
+    *,
+    milestone_position: int | None = None,
+) -> _Reply:
+    """A progress message applied to ``goal``. A bare « fait » that names neither a step nor
+    the goal, and setting the goal aside, are confirmed with buttons first."""
+    update = parse_progress(text, goal, milestone_position=milestone_position)
+    if update.kind == "abandon":
+        return _abandon_question(goal)
+    if update.kind == "done" and update.milestone_position is None and is_bare_done(text):
+        upcoming = sorted(
+            (m for m in goal.milestones if m.done_at is None), key=lambda m: m.position
+        )
+        buttons = [_op_button("🏁 Tout l'objectif", "done", goal.id)]
+        if len(upcoming) > 1:
+            step = upcoming[0]
+            buttons.append(
+                _op_button(
+                    button_title(f"✅ L'étape « {step.title} »"), "milestone", milestone_id=step.id
+                )
+            )
+        buttons.append(_op_button("Pas encore", "keep", goal.id))
+        return _Reply(f"Bravo ! Qu'est-ce qui est fait pour « {goal.title} » ?", buttons)
+    return _progress_reply(session, user, goal, update, now)
 
 
 def _milestone_update(goal: Goal, milestone_id: object) -> ProgressUpdate | None:
@@ -613,6 +662,9 @@ class ActionGoalAction(Action):
         milestone_id = _entity(tracker, "milestone_id")
         pending_text = tracker.get_slot(EDIT_TEXT)
         pending = tracker.get_slot(EDIT_MODE) == MODE_PENDING and isinstance(pending_text, str)
+        # A progress message waiting for its goal is applied by "apply" only (the buttons of
+        # « De quel objectif s'agit-il ? »); any other goal button forgets it.
+        clear = [SlotSet(EDIT_MODE, None), SlotSet(EDIT_TEXT, None)] if pending else []
         now = _now()
 
         def work(session: Session, user: User) -> _Reply:
@@ -627,12 +679,11 @@ class ActionGoalAction(Action):
             if goal.status != "active" and op != "manage":
                 return _Reply(CLOSED_GOAL, events=focus)
             today = _user_today(user, now)
-            if op == "update" and pending:
-                update = parse_progress(str(pending_text), goal)
-                reply = _progress_reply(session, user, goal, update, now)
-                reply.events = [*focus, SlotSet(EDIT_MODE, None), SlotSet(EDIT_TEXT, None)]
+            if op == "apply" and pending:
+                reply = _apply_text(session, user, goal, str(pending_text), now)
+                reply.events = focus
                 return reply
-            if op in ("update", "deadline"):
+            if op in ("update", "apply", "deadline"):
                 mode = MODE_PROGRESS if op == "update" else MODE_DEADLINE
                 events = [*focus, SlotSet(EDIT_MODE, mode), SlotSet(EDIT_TEXT, None)]
                 return _Reply("", events=[*events, FollowupAction(EDIT_FORM)])
@@ -648,15 +699,9 @@ class ActionGoalAction(Action):
                 reply.events = focus
                 return reply
             if op == "abandon":
-                return _Reply(
-                    f"Mettre de côté « {goal.title} » ? Il restera dans votre historique, et "
-                    "ses rappels s'arrêteront.",
-                    [
-                        _op_button("Oui, le mettre de côté", "abandon_yes", goal.id),
-                        _op_button("Non, je le garde", "keep", goal.id),
-                    ],
-                    focus,
-                )
+                reply = _abandon_question(goal)
+                reply.events = focus
+                return reply
             if op == "abandon_yes":
                 reply = _progress_reply(session, user, goal, ProgressUpdate("abandon"), now)
                 reply.events = focus
@@ -667,10 +712,13 @@ class ActionGoalAction(Action):
 
         reply = with_user(tracker, dispatcher, work)
         if reply is None:
-            return []
+            return clear
         if reply.text:
             dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return reply.events
+        events = reply.events
+        if clear and not any(e.get("name") in (EDIT_MODE, EDIT_TEXT) for e in events):
+            events = [*clear, *events]
+        return events
 
     def _draft_op(
         self, op: str, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -727,12 +775,10 @@ class ActionGoalAction(Action):
             dispatcher.utter_message(
                 text="L'échéance de cet objectif est déjà passée : choisissons-en une autre."
             )
-            return [
-                SlotSet(
-                    DRAFT, replace(draft, fields=replace(draft.fields, deadline=None)).to_slot()
-                ),
-                FollowupAction(FORM),
-            ]
+            undated = _strip_deadline(
+                replace(draft, fields=replace(draft.fields, deadline=None), steps=None), _today()
+            )
+            return [SlotSet(DRAFT, undated.to_slot()), SlotSet(ANSWER, None), FollowupAction(FORM)]
         if created is None:
             return []
         message, goal_id = created
@@ -769,8 +815,20 @@ def _strip_deadline(draft: Draft, today: dt.date) -> Draft:
 # --------------------------------------------------------------------------- progress
 
 
+_COMMON: Final = frozenset(
+    re.findall(
+        r"\S+",
+        "objectif etape jalon terminer termine terminee finir fini finie faire fait faite "
+        "avancer avance progresser passer valider valide atteint atteindre mois semaine "
+        "semaines jour jours avec pour dans cette votre notre",
+    )
+)
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in _fold(text).split() if len(w) >= 4}
+    """Content words, plural "s" off ("module" matches "modules"), common verbs left out."""
+    words = (w.removesuffix("s") for w in _fold(text).split() if len(w) >= 4)
+    return {w for w in words if w not in _COMMON}
 
 
 def _pick(goals: Sequence[Goal], text: str) -> Goal | None:
@@ -800,8 +858,19 @@ def _previous_action(tracker: Tracker) -> str | None:
     return None
 
 
-_BARE_DONE: Final = re.compile(
-    r"^(?:(?:oui|ok|bon|voila|ca y est|yes)\s+)*(?:c est\s+)?(?:fait|fini|termine|bon)$"
+#: After these, the conversation is about the goal in ``goal_focus``; later on, a message is
+#: matched to a goal by its words (or is about the only one).
+GOAL_CONTEXT: Final = (
+    "action_goal_reminder",
+    "action_goal_action",
+    "action_goal_progress",
+    "action_finish_goal_edit",
+)
+#: "mon objectif", "cet objectif": an existing goal, not a new one ("mon objectif est de…"
+#: and "nouvel objectif" announce one).
+_EXISTING: Final = re.compile(
+    r"\b(?:cet|ce|mon|l|notre|votre)\s+objectif\b(?!\s*(?::|est\s+d|serait\s+d|c\s+est\s+d))"
+    r"|\b(?:supprimer|changer|modifier|decaler|repousser|faire\s+le\s+point|encore)\b"
 )
 
 
@@ -815,28 +884,28 @@ class ActionGoalProgress(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = _text(tracker)
-        focus = tracker.get_slot(FOCUS)
-        milestone_focus = tracker.get_slot(MILESTONE_FOCUS)
-        bare = bool(_BARE_DONE.match(_fold(text)))
-        if bare and focus is None and _previous_action(tracker) in REQUEST_ACTIONS:
+        previous = _previous_action(tracker)
+        in_context = previous in GOAL_CONTEXT
+        focus = tracker.get_slot(FOCUS) if in_context else None
+        milestone_focus = tracker.get_slot(MILESTONE_FOCUS) if in_context else None
+        if is_bare_done(text) and previous in REQUEST_ACTIONS:
             # « C'est fait » right after a feedback request: the request was sent.
             return [FollowupAction("action_request_sent")]
-        if states_a_goal(text):
-            # "Objectif : terminer les 6 modules d'ici un mois" read as progress: a new goal.
-            return [FollowupAction("action_start_goal")]
+        new_goal = states_a_goal(text) and not _EXISTING.search(_fold(text))
         now = _now()
+        # A progress message waiting for its goal is forgotten: this one replaces it.
+        forget = [SlotSet(EDIT_MODE, None), SlotSet(EDIT_TEXT, None)]
 
-        def work(session: Session, user: User) -> _Reply:
+        def work(session: Session, user: User) -> _Reply | None:
             goals = list_goals(session, user)
+            by_id = {str(g.id): g for g in goals}
+            named = by_id.get(str(_entity(tracker, "goal_id"))) or by_id.get(str(focus))
+            picked = _pick(goals, text)
+            if new_goal and named is None and picked is None:
+                return None  # "objectif : terminer les 6 modules d'ici un mois": a new goal
             if not goals:
                 return _Reply(NO_GOALS, [NEW_GOAL_BUTTON])
-            by_id = {str(g.id): g for g in goals}
-            goal = (
-                by_id.get(str(_entity(tracker, "goal_id")))
-                or _pick(goals, text)
-                or by_id.get(str(focus))
-                or (goals[0] if len(goals) == 1 else None)
-            )
+            goal = named or picked or (goals[0] if len(goals) == 1 else None)
             if goal is None:
                 return _Reply(
                     WHICH_GOAL,
@@ -844,21 +913,27 @@ class ActionGoalProgress(Action):
                     [SlotSet(EDIT_MODE, MODE_PENDING), SlotSet(EDIT_TEXT, text[:1000])],
                 )
             position = None
-            if milestone_focus is not None and str(goal.id) == str(focus):
+            if milestone_focus is not None and goal is named:
                 position = next(
                     (m.position for m in goal.milestones if str(m.id) == str(milestone_focus)),
                     None,
                 )
-            update = parse_progress(text, goal, milestone_position=position)
-            reply = _progress_reply(session, user, goal, update, now)
-            reply.events = [SlotSet(FOCUS, str(goal.id))]
-            if update.kind != "unclear":
+            reply = _apply_text(session, user, goal, text, now, milestone_position=position)
+            reply.events = [*forget, SlotSet(FOCUS, str(goal.id))]
+            if parse_progress(text, goal).kind != "unclear" or position is None:
                 reply.events.append(SlotSet(MILESTONE_FOCUS, None))
+            elif reply.buttons and milestone_focus is not None:
+                # Unclear after a milestone's reminder: its own button comes first.
+                reply.buttons = [
+                    _op_button("✅ Étape franchie", "milestone", milestone_id=milestone_focus),
+                    *reply.buttons,
+                ]
             return reply
 
         reply = with_user(tracker, dispatcher, work)
         if reply is None:
-            return []
+            # Nothing said yet: a new goal (otherwise no consent or no database, said so).
+            return [FollowupAction("action_start_goal")] if not dispatcher.messages else []
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return reply.events
 
@@ -889,11 +964,14 @@ class ValidateGoalEditForm(FormValidationAction):
         text = " ".join(str(value).split())
         mode = tracker.get_slot(EDIT_MODE)
         folded = _fold(text)
+        if mode == MODE_DEADLINE and _KEEP_DATE.search(folded):
+            return {EDIT_TEXT: None, **stop_slots("cancel")}
         # "J'abandonne" here is about the goal (a progress answer), not about the form.
         if not (mode == MODE_PROGRESS and re.search(r"abandon", folded)):
             stop = interruption(text)
             if stop:
-                return {EDIT_TEXT: None, **stop_slots(stop)}
+                # Pause or cancel: nothing to resume later, the goal stays as it is.
+                return {EDIT_TEXT: None, **stop_slots("cancel")}
         other = aside(tracker, text)
         if other:
             if answer_in_form(dispatcher, other) == COMMAND_STOP:
@@ -904,7 +982,7 @@ class ValidateGoalEditForm(FormValidationAction):
             found = parse_deadline(text, today, whole_answer=True)
             if found is None or found.day <= today:
                 hint = "Cette date est déjà passée." if found else HINTS["time_bound"]
-                dispatcher.utter_message(text=hint, buttons=DEADLINE_BUTTONS)
+                dispatcher.utter_message(text=hint, buttons=[*DEADLINE_BUTTONS, KEEP_DATE_BUTTON])
                 return {EDIT_TEXT: None, "ask_quietly": True}
             return {EDIT_TEXT: found.day.isoformat()}
         if not has_letters(text) and not re.search(r"\d", text):
@@ -913,6 +991,9 @@ class ValidateGoalEditForm(FormValidationAction):
         return {EDIT_TEXT: text[:1000]}
 
 
+KEEP_DATE_BUTTON: Final = {"title": "Garder la date actuelle", "payload": "garder la date"}
+_KEEP_DATE: Final = re.compile(r"\bgard\w*\s+(?:la|ma|cette|l)\s*(?:date|echeance)\b|^je\s+garde\b")
+KEPT_AS_IS: Final = "D'accord, je ne change rien à cet objectif."
 PROGRESS_QUESTION: Final = (
     "Où en êtes-vous ? Par exemple « j'en suis à 40 % », « j'ai fini le module 2 », "
     "« terminé », ou « j'abandonne »."
@@ -929,7 +1010,7 @@ class ActionAskGoalEditText(QuietAsk):
                 text="Quelle nouvelle échéance vous donnez-vous ? Une date ou un délai suffit : "
                 "« d'ici fin février », « dans 6 semaines ». Les étapes restantes seront "
                 "réparties jusque-là.",
-                buttons=DEADLINE_BUTTONS,
+                buttons=[*DEADLINE_BUTTONS, KEEP_DATE_BUTTON],
             )
         else:
             dispatcher.utter_message(text=PROGRESS_QUESTION)
@@ -945,14 +1026,17 @@ class ActionFinishGoalEdit(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        reset = [SlotSet(EDIT_TEXT, None), SlotSet(EDIT_MODE, None)]
-        if tracker.get_slot("flow_stop") == COMMAND_STOP:
-            # A command inside: the edit is simply dropped, the command follows.
-            stopped = set_aside(dispatcher, tracker, EDIT_FORM, "")
-            return [*reset, *(stopped or []), SlotSet("paused_flow", None)]
-        stopped = stop_events(dispatcher, tracker, EDIT_FORM, reset=[EDIT_TEXT, EDIT_MODE])
-        if stopped is not None:
-            return [*stopped, SlotSet("paused_flow", None)]
+        reset = [SlotSet(EDIT_TEXT, None), SlotSet(EDIT_MODE, None), SlotSet("flow_stop", None)]
+        stop = tracker.get_slot("flow_stop")
+        if stop == COMMAND_STOP:
+            # A command inside: the edit is dropped (a flow paused before stays paused), and
+            # the command follows.
+            intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+            command = COMMAND_ACTIONS.get(intent) if isinstance(intent, str) else None
+            return [*reset, FollowupAction(command)] if command else reset
+        if stop:
+            dispatcher.utter_message(text=KEPT_AS_IS)
+            return reset
         text = tracker.get_slot(EDIT_TEXT)
         mode = tracker.get_slot(EDIT_MODE)
         goal_id = tracker.get_slot(FOCUS)
@@ -980,7 +1064,7 @@ class ActionFinishGoalEdit(Action):
                     "C'est noté, nouvelle échéance. Les étapes restantes et leurs rappels "
                     f"suivent :\n\n{format_goal(goal, today)}"
                 )
-            return _progress_reply(session, user, goal, parse_progress(text, goal), now)
+            return _apply_text(session, user, goal, text, now)
 
         reply = with_user(tracker, dispatcher, work)
         if reply is not None:

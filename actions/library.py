@@ -27,7 +27,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.common import button_title, with_user
-from actions.goals import FOCUS, MILESTONE_FOCUS, goal_buttons, goals_list_buttons
+from actions.goals import (
+    EDIT_MODE,
+    EDIT_TEXT,
+    FOCUS,
+    MILESTONE_FOCUS,
+    goal_buttons,
+    goals_list_buttons,
+)
 from coach.library import (
     advice,
     advice_message,
@@ -224,4 +231,7 @@ class ActionGoalReminder(Action):
         return [
             SlotSet(FOCUS, goal_id),
             SlotSet(MILESTONE_FOCUS, milestone_id if intent != REVIEW_INTENT else None),
+            # A progress message that was waiting for its goal is not about this reminder.
+            SlotSet(EDIT_MODE, None),
+            SlotSet(EDIT_TEXT, None),
         ]

@@ -140,7 +140,9 @@ _KEEP: Final = re.compile(
     r"(?:je\s+|on\s+)?(?:garde|gardez|garder)(?:\s+(?:ainsi|tout|la\s+liste|comme\s+ca|"
     r"tel(?:le)?s?\s+quel(?:le)?s?))?|rien(?:\s+(?:a\s+ajouter|de\s+plus|d\s+autre))?|"
     r"non(?:\s+(?:merci|rien))?|pas\s+d\s+autres?|suivant|passer|on\s+passe|je\s+passe|"
-    r"(?:je\s+)?valide[rz]?|enregistre[rz]?|on\s+enregistre|merci|👍|✅)"
+    r"(?:je\s+)?valide[rz]?|enregistre[rz]?|on\s+enregistre|merci|👍|✅|"
+    r"(?:je\s+)?(?:ne\s+)?sais\s+pas(?:\s+trop)?|chais\s+pas|aucune\s+idee|pas\s+d\s+idee|"
+    r"je\s+(?:ne\s+)?vois\s+pas|bof)"
     rf"{_THANKS}\W*$"
 )
 _DONE_WORDS: Final = re.compile(

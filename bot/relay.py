@@ -330,10 +330,10 @@ class Relay:
         for name, draw, caption in wanted:
             try:
                 png = draw()
-            except Exception:
+            except Exception as error:
                 # A drawing failure costs that picture only, never the rest of the turn.
                 # Charts hold only our own labels and counts: no user text in this log.
-                log.exception("could not draw the %s chart", name)
+                log.error("could not draw the %s chart (%s)", name, type(error).__name__)
                 failed = True
                 continue
             replies.append(Reply(photo=png, photo_caption=caption, photo_name=f"rebond-{name}.png"))
@@ -352,10 +352,10 @@ class Relay:
             day = swot.created_at.astimezone(user_zone(user)).date()
         try:
             png = charts.swot_chart(draft, on=day)
-        except Exception:
-            # The SWOT is saved and its lists were shown: only the picture is missing.
-            # No user text in this log.
-            log.exception("could not draw the SWOT chart")
+        except Exception as error:
+            # The SWOT is saved and its lists were shown: only the picture is missing. The
+            # error's message may quote an item: only its type is logged.
+            log.error("could not draw the SWOT chart (%s)", type(error).__name__)
             return [Reply(text=SWOT_CHART_FAILED)]
         caption = SWOT_CAPTION.format(day=format_date_fr(day))
         return [Reply(photo=png, photo_caption=caption, photo_name="rebond-swot.png")]

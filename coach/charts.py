@@ -504,5 +504,6 @@ def _swot_png(swot: SwotDraft, on: dt.date | None) -> bytes:
             color=_TEXT_COLOR if items else "#7A8793",
             linespacing=1.3,
             fontstyle="normal" if items else "italic",
+            parse_math=False,  # the person's own words: "45$ à 50$" stays as written
         )
     return _png(figure)

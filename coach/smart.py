@@ -89,6 +89,7 @@ __all__ = [
     "get_goal",
     "goal_created_message",
     "goals_message",
+    "is_bare_done",
     "list_goals",
     "milestone_count_range",
     "milestone_threshold",
@@ -97,6 +98,7 @@ __all__ = [
     "parse_progress",
     "progress_message",
     "propose_milestones",
+    "reports_progress",
     "review",
     "review_message",
     "schedule_goal_reminders",
@@ -377,7 +379,8 @@ _STOPWORDS: Final = frozenset(
         "ou mon ma mes ce cette ces c est sais rien tout toute tous chose choses truc trucs "
         "bien mieux meilleur meilleure progresser ameliorer avancer evoluer travail emploi "
         "job boulot poste general globalement niveau competences competence veux voudrais "
-        "aimerais qui que quoi peu beaucoup vraiment surtout ca cela oui non bof euh",
+        "aimerais qui que quoi peu beaucoup vraiment surtout ca cela oui non bof euh trop "
+        "idee aucune aucun sait vois pense crois peut etre encore",
     )
 )
 
@@ -854,18 +857,56 @@ def _item_progress(folded: str, goal: Goal) -> int | None:
     return None
 
 
+_ENDS_DONE: Final = re.compile(rf"\b{_DONE_WORD}$")
+
+
+_DID: Final = re.compile(
+    r"\bj\s+ai\s+(?:fini|termine|boucle|valide|acheve|reussi|commence|attaque|avance)\b"
+)
+
+
+def _progress_signal(folded: str, *, steps: bool) -> bool:
+    abandon = _ABANDON.search(folded) and not _NOT_ABANDON.search(folded)
+    return bool(
+        abandon
+        or _DONE_ALONE.match(folded)
+        or _DONE_PHRASE.search(folded)
+        or _ENDS_DONE.search(folded)
+        or _PERCENT.search(folded)
+        or _FRACTION.search(folded)
+        or _STALLED.search(folded)
+        or _DID.search(folded)
+        or (steps and _STEP_REF.search(folded))
+    )
+
+
+def _progress_fold(text: str) -> str:
+    return " ".join(_fold((text or "")[:READ_LIMIT]).replace("!", " ").split())
+
+
+def is_bare_done(text: str) -> bool:
+    """ "fait", "c'est bon", "terminé": done, without saying what (a step or the goal)."""
+    folded = _progress_fold(text).replace(".", " ").strip()
+    return bool(_DONE_ALONE.match(folded)) and "objectif" not in folded
+
+
+def reports_progress(text: str) -> bool:
+    """True for a message about how a goal is going: "objectif Excel terminé", "j'en suis à
+    40 %", "4/6", "j'ai fini l'étape 2", "j'ai pris du retard", "j'abandonne"."""
+    folded = _progress_fold(text)
+    return bool(folded) and _progress_signal(folded, steps=True)
+
+
 def states_a_goal(text: str) -> bool:
     """True for a new goal ("objectif : terminer les 6 modules d'ici un mois", "je veux
-    progresser en SQL"), not a progress message about one ("mon objectif est atteint",
-    "je veux abandonner cet objectif", "objectif SQL : 50 %")."""
-    folded = " ".join(_fold((text or "")[:READ_LIMIT]).split())
+    progresser en SQL", "je veux terminer l'étape 2 d'ici lundi"), not a progress message
+    about one ("mon objectif est atteint", "je veux abandonner cet objectif", "objectif
+    SQL : 50 %")."""
+    folded = _progress_fold(text)
     match = _PREFIX.match(folded)
-    if match is None:
+    if match is None or not folded[match.end() :].strip():
         return False
-    rest = folded[match.end() :].strip()
-    if not rest or _DONE_ALONE.match(rest) or _DONE_PHRASE.search(folded):
-        return False
-    return not any(pattern.search(folded) for pattern in (_ABANDON, _PERCENT, _FRACTION, _STALLED))
+    return not _progress_signal(folded, steps=False)
 
 
 def parse_progress(
@@ -1137,6 +1178,9 @@ def move_deadline(
         raise ValueError("the new deadline leaves less than a day per milestone")
     for index, milestone in enumerate(open_steps, start=1):
         milestone.due_on = today + dt.timedelta(days=round(days * index / len(open_steps)))
+    for milestone in goal.milestones:
+        if milestone.done_at is not None and milestone.due_on > deadline:
+            milestone.due_on = deadline  # reached already: never after the goal's end
     goal.deadline = deadline
     goal.updated_at = now
     session.flush()

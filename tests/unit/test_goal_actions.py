@@ -382,6 +382,14 @@ async def test_a_progress_message_moves_the_only_goal(action_db: str) -> None:
     assert slot_events(events)[goals.FOCUS] == str(goal_id)
 
 
+AFTER_REMINDER: list[dict[str, Any]] = [
+    {"event": "user", "text": "EXTERNAL: EXTERNAL_goal_milestone"},
+    {"event": "action", "name": "action_goal_reminder"},
+    {"event": "action", "name": "action_listen"},
+    {"event": "user", "text": "fait"},
+]
+
+
 async def test_fait_after_a_milestone_reminder_reaches_that_milestone(action_db: str) -> None:
     consent()
     goal_id = a_goal()
@@ -392,6 +400,7 @@ async def test_fait_after_a_milestone_reminder_reaches_that_milestone(action_db:
         {goals.FOCUS: str(goal_id), goals.MILESTONE_FOCUS: str(first.id)},
         text="fait",
         intent="goal_progress",
+        events=AFTER_REMINDER,
     )
     reached = rows(Milestone)[0]
     assert reached.done_at is not None
@@ -431,7 +440,7 @@ async def test_with_several_goals_the_person_picks_one_and_nothing_is_lost(
         goals.ActionGoalAction(),
         out,
         intent="goal_action",
-        entities={"goal_op": "update", "goal_id": str(second)},
+        entities={"goal_op": "apply", "goal_id": str(second)},
     )
     assert {g.id: g.progress for g in rows(Goal)}[second] == 40
     assert "40 %" in texts(chosen)[0]
@@ -590,7 +599,11 @@ async def test_progress_given_in_the_edit_form(action_db: str) -> None:
         {goals.EDIT_MODE: goals.MODE_PROGRESS, goals.EDIT_TEXT: "4/6", goals.FOCUS: str(goal_id)},
     )
     assert rows(Goal)[0].progress == 67
-    assert slot_events(events) == {goals.EDIT_TEXT: None, goals.EDIT_MODE: None}
+    assert slot_events(events) == {
+        goals.EDIT_TEXT: None,
+        goals.EDIT_MODE: None,
+        "flow_stop": None,
+    }
     assert "67 %" in texts(dispatcher)[0]
 
 
@@ -604,3 +617,145 @@ async def test_a_new_goal_read_as_progress_starts_the_goal(action_db: str) -> No
     )
     assert followup(events) == "action_start_goal"
     assert rows(Goal)[0].progress == 0
+
+
+# --------------------------------------------------------------------------- the second read
+
+
+async def test_a_bare_yes_to_a_review_asks_what_is_done(action_db: str) -> None:
+    consent()
+    goal_id = a_goal()
+    history = [
+        {"event": "user", "text": "EXTERNAL: EXTERNAL_goal_review"},
+        {"event": "action", "name": "action_goal_reminder"},
+        {"event": "user", "text": "oui c'est bon"},
+    ]
+    asked, _ = await run(
+        goals.ActionGoalProgress(),
+        {goals.FOCUS: str(goal_id)},
+        text="oui c'est bon",
+        intent="affirm",
+        events=history,
+    )
+    assert rows(Goal)[0].status == "active", "nothing closed without saying what"
+    assert texts(asked)[0].startswith("Bravo ! Qu'est-ce qui est fait")
+    ops = [p.split('"goal_op":"')[1].split('"')[0] for p in payloads(asked)]
+    assert ops == ["done", "milestone", "keep"]
+
+
+async def test_c_est_fait_after_a_request_even_with_an_old_goal_focus(action_db: str) -> None:
+    consent()
+    goal_id = a_goal()
+    history = [
+        {"event": "action", "name": "action_write_draft"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "c'est fait"},
+    ]
+    _, events = await run(
+        goals.ActionGoalProgress(),
+        {goals.FOCUS: str(goal_id)},
+        text="c'est fait",
+        intent="goal_progress",
+        events=history,
+    )
+    assert followup(events) == "action_request_sent"
+    assert rows(Goal)[0].status == "active"
+
+
+async def test_the_reminder_goal_wins_over_a_word_shared_with_another_goal(
+    action_db: str,
+) -> None:
+    consent()
+    a_goal("Terminer les 6 modules du cours SQL")
+    cv = a_goal("Refaire mon CV pour les postes de data", days=20)
+    first_cv = next(m for m in rows(Milestone) if m.goal_id == cv)
+    history = [
+        {"event": "action", "name": "action_goal_reminder"},
+        {"event": "user", "text": "c'est fait, j'ai même suivi un cours en ligne"},
+    ]
+    await run(
+        goals.ActionGoalProgress(),
+        {goals.FOCUS: str(cv), goals.MILESTONE_FOCUS: str(first_cv.id)},
+        text="c'est fait, j'ai même suivi un cours en ligne",
+        intent="goal_progress",
+        events=history,
+    )
+    progress = {g.title: g.progress for g in rows(Goal)}
+    assert progress["Terminer les 6 modules du cours SQL"] == 0
+    assert next(m.done_at is not None for m in rows(Milestone) if m.goal_id == cv)
+
+
+async def test_a_pending_progress_message_is_forgotten_by_other_buttons(action_db: str) -> None:
+    consent()
+    a_goal("Terminer les 6 modules du cours SQL")
+    second = a_goal("Faire 4 entretiens blancs", days=20)
+    pending = {goals.EDIT_MODE: goals.MODE_PENDING, goals.EDIT_TEXT: "j'en suis à 40 %"}
+    _, events = await run(
+        goals.ActionGoalAction(),
+        pending,
+        intent="goal_action",
+        entities={"goal_op": "update", "goal_id": str(second)},
+    )
+    assert all(g.progress == 0 for g in rows(Goal))
+    assert slot_events(events)[goals.EDIT_MODE] == goals.MODE_PROGRESS
+    assert followup(events) == goals.EDIT_FORM, "the question is asked"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je dois encore finir le module 3",
+        "je veux changer la date de mon objectif",
+        "mon objectif est presque atteint",
+        "je voudrais faire le point sur mon objectif SQL",
+    ],
+)
+async def test_progress_words_never_open_a_new_goal(action_db: str, text: str) -> None:
+    consent()
+    a_goal()
+    _, events = await run(goals.ActionGoalProgress(), text=text, intent="goal_progress")
+    assert followup(events) is None
+
+
+async def test_typed_abandon_is_confirmed(action_db: str) -> None:
+    consent()
+    a_goal()
+    asked, _ = await run(
+        goals.ActionGoalProgress(), text="je laisse tomber cet objectif", intent="goal_progress"
+    )
+    assert rows(Goal)[0].status == "active"
+    assert any('"abandon_yes"' in p for p in payloads(asked))
+
+
+async def test_pausing_the_edit_form_changes_nothing_and_keeps_an_earlier_pause(
+    action_db: str,
+) -> None:
+    _, out = await edit(goals.MODE_DEADLINE, "on en reparle demain")
+    assert out["flow_stop"] == "cancel"
+    _, out = await edit(goals.MODE_DEADLINE, "garder la date")
+    assert out["flow_stop"] == "cancel"
+    dispatcher, events = await run(
+        goals.ActionFinishGoalEdit(),
+        {"flow_stop": "cancel", "paused_flow": "intake_form", goals.EDIT_MODE: "deadline"},
+    )
+    assert texts(dispatcher) == [goals.KEPT_AS_IS]
+    assert "paused_flow" not in slot_events(events)
+
+
+async def test_a_shorter_deadline_keeps_reached_milestones_within_it(action_db: str) -> None:
+    consent()
+    goal_id = a_goal(days=60)
+    await run(
+        goals.ActionFinishGoalEdit(),
+        {goals.EDIT_MODE: goals.MODE_PROGRESS, goals.EDIT_TEXT: "4/6", goals.FOCUS: str(goal_id)},
+    )
+    await run(
+        goals.ActionFinishGoalEdit(),
+        {
+            goals.EDIT_MODE: goals.MODE_DEADLINE,
+            goals.EDIT_TEXT: (TODAY + dt.timedelta(days=14)).isoformat(),
+            goals.FOCUS: str(goal_id),
+        },
+    )
+    [goal] = rows(Goal)
+    assert all(m.due_on <= goal.deadline for m in rows(Milestone))

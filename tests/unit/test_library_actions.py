@@ -194,7 +194,12 @@ async def test_a_goal_reminder_shows_that_goal_and_focuses_the_conversation(
     )
     assert texts(review)[0].startswith(f"Point d'étape sur « {goal.title} »")
     assert f'"goal_op":"update","goal_id":"{goal.id}"' in str(buttons(review))
-    assert slots(events) == {"goal_focus": str(goal.id), "goal_milestone_focus": None}
+    focus = {"goal_edit_mode": None, "goal_edit_text": None}
+    assert slots(events) == {
+        "goal_focus": str(goal.id),
+        "goal_milestone_focus": None,
+        **focus,
+    }
     milestone, events = await run_events(
         lib.ActionGoalReminder(),
         intent="EXTERNAL_goal_milestone",
@@ -204,7 +209,11 @@ async def test_a_goal_reminder_shows_that_goal_and_focuses_the_conversation(
     assert buttons(milestone)[0]["payload"] == (
         f'/goal_action{{"goal_op":"milestone","milestone_id":"{first.id}"}}'
     )
-    assert slots(events) == {"goal_focus": str(goal.id), "goal_milestone_focus": str(first.id)}
+    assert slots(events) == {
+        "goal_focus": str(goal.id),
+        "goal_milestone_focus": str(first.id),
+        **focus,
+    }
     gone = await run(lib.ActionGoalReminder(), intent=REVIEW_INTENT, entities={"goal_id": "999"})
     assert texts(gone) == [lib.UNKNOWN_GOAL]
     typed = await run(lib.ActionGoalReminder(), intent="EXTERNAL_goal_milestone")
