@@ -62,7 +62,7 @@ from coach.smart import (
     is_bare_done,
     list_goals,
     milestone_count_range,
-    milestone_threshold,
+    milestone_update,
     move_deadline,
     parse_deadline,
     parse_progress,
@@ -627,14 +627,8 @@ def _apply_text(
 
 
 def _milestone_update(goal: Goal, milestone_id: object) -> ProgressUpdate | None:
-    count = len(goal.milestones)
-    for milestone in goal.milestones:
-        if str(milestone.id) == str(milestone_id):
-            if milestone.position >= count:
-                return ProgressUpdate("done", 100, milestone.position)
-            threshold = max(goal.progress, milestone_threshold(milestone.position, count))
-            return ProgressUpdate("progress", threshold, milestone.position)
-    return None
+    step = next((m for m in goal.milestones if str(m.id) == str(milestone_id)), None)
+    return milestone_update(goal, step) if step is not None else None
 
 
 def _goal_of_milestone(session: Session, user: User, milestone_id: str | None) -> Goal | None:

@@ -10,7 +10,7 @@ from typing import TextIO
 
 import httpx
 
-from bot.dispatcher import ReminderDispatcher, reminder_buttons, reminder_text
+from bot.dispatcher import ReminderDispatcher
 from bot.rasa_client import RasaClient
 from bot.relay import Relay, Speaker
 from bot.rendering import Button, Reply, console_lines
@@ -87,12 +87,7 @@ async def run_console(settings: Settings) -> None:
 
         async def deliver(reminder: ReminderSnapshot) -> None:
             # Reminders come due in the local chat too (it is the only "chat" there is).
-            if reminder.intent:
-                chat.show(await relay.trigger(chat.speaker, reminder.intent, reminder.entities))
-            else:
-                chat.show(
-                    [Reply(text=reminder_text(reminder), buttons=reminder_buttons(reminder.id))]
-                )
+            chat.show(await relay.remind(chat.speaker, reminder))
 
         stop = asyncio.Event()
         dispatcher = ReminderDispatcher(sessions, deliver, rate_per_second=settings.reminder_rate)

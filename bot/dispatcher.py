@@ -48,6 +48,9 @@ Guarantees (and their limits)
   (read timeout, connection reset) is ambiguous — Telegram may have delivered it — so by
   default (``on_ambiguous="give_up"``) it becomes ``failed`` / ``"unknown_delivery"`` like
   the crash case; ``on_ambiguous="retry"`` prefers a possible duplicate to a possible loss.
+  ``DeliverLater`` (raised by ``deliver`` before sending anything, e.g. the person is
+  answering a guided question right now) requeues the row for that many seconds later,
+  without counting an attempt.
 - **Rates.** A token bucket paces this process at ``rate_per_second`` (Telegram allows about
   30 messages/s per bot), with a burst of a quarter second's worth to make up for short
   stalls (PTB's ``AIORateLimiter`` allows a whole second's), and two messages to the same chat
@@ -105,12 +108,25 @@ from coach.reminders import (
     snooze,
     user_zone,
 )
+from coach.smart import progress_message, reach_reminded_milestone
 from coach.timeparse import format_fr
 from coach.users import find_user
 
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[ReminderSnapshot], Awaitable[None]]
+
+
+class DeliverLater(Exception):
+    """Raised by ``deliver`` when now is not the moment (the person is in the middle of a
+    guided question): the row goes back to ``pending`` for ``seconds`` later, without
+    counting an attempt."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"later: {seconds:.0f} s")
+        self.seconds = seconds
+
+
 Clock = Callable[[], dt.datetime]
 
 # httpx errors that prove the request never reached Telegram.
@@ -177,6 +193,7 @@ class DispatchStats:
     cancelled: int = 0
     released: int = 0
     skipped: int = 0  # lost the row between claim and send (cancelled or taken over)
+    deferred: int = 0  # DeliverLater: the person was in the middle of a guided question
 
 
 class ReminderDispatcher:
@@ -364,6 +381,9 @@ class ReminderDispatcher:
             except RetryAfter as error:
                 await self._on_retry_after(snapshot, error)
                 return 0
+            except DeliverLater as later:
+                await self._later(snapshot, later.seconds)
+                return 0
             except Forbidden:
                 await self._fail(snapshot, "Forbidden", chain=False)
                 return 0
@@ -422,6 +442,22 @@ class ReminderDispatcher:
                 now=now,
                 retry_at=retry_at,
                 error="RetryAfter",
+                count_attempt=False,
+                max_attempts=self._max_attempts,
+            )
+        )
+
+    async def _later(self, snapshot: ReminderSnapshot, seconds: float) -> None:
+        self.stats.deferred += 1
+        retry_at = self._clock() + dt.timedelta(seconds=seconds)
+        await self._db(
+            lambda s, now: mark_retry(
+                s,
+                snapshot,
+                worker_id=self.worker_id,
+                now=now,
+                retry_at=retry_at,
+                error="deferred",
                 count_attempt=False,
                 max_attempts=self._max_attempts,
             )
@@ -651,6 +687,14 @@ def answer_reminder_button(
             return UNKNOWN_REMINDER
         if action == "done":
             answer = mark_done(session, user, reminder_id)
+            reached = (
+                reach_reminded_milestone(session, user, reminder_id, now=now)
+                if answer.outcome == "done"
+                else None
+            )
+            if reached is not None:
+                # A goal's milestone: "Fait" reaches it, and says where the goal stands.
+                return progress_message(reached, now.astimezone(user_zone(user)).date())
         elif action == "snooze":
             answer = snooze(session, user, reminder_id, now=now)
         else:

@@ -71,6 +71,28 @@ class RasaClient:
         messages = result.get("messages") if isinstance(result, dict) else None
         return messages if isinstance(messages, list) else []
 
+    async def dialogue_state(self, sender_id: str) -> tuple[str | None, float | None]:
+        """The form the conversation is in (None outside forms) and the time of its latest
+        event (epoch seconds), from Rasa's HTTP API."""
+        params = {"include_events": "NONE"}
+        if self._token:
+            params["token"] = self._token
+        try:
+            response = await self._http.get(
+                f"{self._base}/conversations/{sender_id}/tracker", params=params
+            )
+            response.raise_for_status()
+            tracker = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise RasaUnavailable(type(error).__name__) from error
+        loop = tracker.get("active_loop") if isinstance(tracker, dict) else None
+        name = loop.get("name") if isinstance(loop, dict) else None
+        latest = tracker.get("latest_event_time") if isinstance(tracker, dict) else None
+        return (
+            name if isinstance(name, str) and name else None,
+            float(latest) if isinstance(latest, int | float) else None,
+        )
+
     async def is_ready(self) -> bool:
         try:
             response = await self._http.get(

@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import preferences
 from bot.dispatcher import CALLBACK_PREFIX as REMINDER_PREFIX
-from bot.dispatcher import UNKNOWN_REMINDER, answer_reminder_button
+from bot.dispatcher import (
+    UNKNOWN_REMINDER,
+    DeliverLater,
+    answer_reminder_button,
+    reminder_buttons,
+    reminder_text,
+)
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rendering import Reply, parse_rasa_messages
 from coach import charts
@@ -29,8 +35,8 @@ from coach.feedbacks import mood_series, patterns_for
 from coach.intake import format_date_fr
 from coach.interpretation import CHART_MOOD, CHART_THEMES, charts_to_draw
 from coach.privacy import delete_tracker, delete_user, export_user
+from coach.reminders import ReminderSnapshot, user_zone
 from coach.reminders import cancel as cancel_reminder
-from coach.reminders import user_zone
 from coach.safety import CRISIS_REPLY, detect_crisis
 from coach.swot import draft_of, latest_swot
 from coach.users import find_user, has_consented, record_crisis, sender_id_for
@@ -108,6 +114,11 @@ SWOT_CHART_FAILED = (
     "lui-même est bien enregistré, avec ses quatre listes."
 )
 THEMES_CAPTION = "Les thèmes de vos retours"
+#: A reminder that opens a conversation waits while the person answered a guided question
+#: less than this long ago (it would be read as their answer), and tries again this much
+#: later; after a longer silence it comes as a plain reminder instead.
+FORM_ACTIVE_SECONDS = 30 * 60
+FORM_DEFER_SECONDS = 10 * 60
 SWOT_CAPTION = "Votre SWOT du {day}"
 MOOD_CAPTION = "Votre humeur au fil du temps"
 # The mood chart needs a line: one point says nothing about a trend.
@@ -212,6 +223,26 @@ class Relay:
             return "C'est annulé : ce rappel ne partira pas." if done else UNKNOWN_REMINDER
         answer = answer_reminder_button(self._sessions, uid, payload, now=self._clock())
         return answer or EXPIRED_BUTTON
+
+    async def remind(self, speaker: Speaker, reminder: ReminderSnapshot) -> list[Reply]:
+        """What a due reminder shows. One that opens a conversation goes through Rasa's
+        ``trigger_intent`` — unless the person is inside a guided question (a form), where it
+        would be read as their answer: while they are active there it waits
+        (:class:`DeliverLater`); after a long silence it comes as a plain reminder with its
+        buttons, and the question stays where it was."""
+        if not reminder.intent:
+            return [
+                Reply(text=reminder_text(reminder), buttons=list(reminder_buttons(reminder.id)))
+            ]
+        form, latest = await self._rasa.dialogue_state(sender_id_for(speaker.telegram_user_id))
+        if form is not None:
+            idle = self._clock().timestamp() - latest if latest is not None else None
+            if idle is not None and idle < FORM_ACTIVE_SECONDS:
+                raise DeliverLater(FORM_DEFER_SECONDS)
+            return [
+                Reply(text=reminder_text(reminder), buttons=list(reminder_buttons(reminder.id)))
+            ]
+        return await self.trigger(speaker, reminder.intent, reminder.entities)
 
     async def trigger(
         self, speaker: Speaker, intent: str, entities: dict[str, Any] | None = None

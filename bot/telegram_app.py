@@ -188,9 +188,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     async def converse(reminder: ReminderSnapshot) -> None:
         # A reminder that opens a conversation: Rasa answers as if the user had asked.
         async with app.bot_data["locks"](reminder.chat_id):
-            replies = await relay.trigger(
-                Speaker(reminder.chat_id), reminder.intent or "", reminder.entities
-            )
+            replies = await relay.remind(Speaker(reminder.chat_id), reminder)
             await send_replies(app.bot, reminder.chat_id, replies, app.bot_data["payloads"])
 
     if settings.reminders_enabled:

@@ -93,11 +93,13 @@ __all__ = [
     "list_goals",
     "milestone_count_range",
     "milestone_threshold",
+    "milestone_update",
     "move_deadline",
     "parse_deadline",
     "parse_progress",
     "progress_message",
     "propose_milestones",
+    "reach_reminded_milestone",
     "reports_progress",
     "review",
     "review_message",
@@ -1272,6 +1274,35 @@ def update_progress(
         )
     session.flush()
     return ProgressResult("progress", goal, before, progress, tuple(reached))
+
+
+def milestone_update(goal: Goal, milestone: Milestone) -> ProgressUpdate:
+    """ "This milestone is reached": its share of the way (never less than the progress
+    already given), or the whole goal for the last one."""
+    count = len(goal.milestones)
+    if milestone.position >= count:
+        return ProgressUpdate("done", 100, milestone.position)
+    share = max(goal.progress, milestone_threshold(milestone.position, count))
+    return ProgressUpdate("progress", share, milestone.position)
+
+
+def reach_reminded_milestone(
+    session: Session, user: User, reminder_id: int, *, now: dt.datetime
+) -> ProgressResult | None:
+    """ "Fait" on a milestone's reminder shown as a plain message: that milestone is reached.
+    None when the reminder is not a milestone's of an active goal of this person, or the
+    milestone was already reached."""
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.user_id != user.id or reminder.kind != REMINDER_KIND:
+        return None
+    payload = reminder.payload or {}
+    goal = get_goal(session, user, payload.get("goal_id"))
+    if goal is None or goal.status != "active":
+        return None
+    milestone = next((m for m in goal.milestones if m.id == payload.get("milestone_id")), None)
+    if milestone is None or milestone.done_at is not None:
+        return None
+    return update_progress(session, user, goal, milestone_update(goal, milestone), now=now)
 
 
 # --------------------------------------------------------------------------- reviews

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.dispatcher import ReminderDispatcher
+from bot.dispatcher import DeliverLater, ReminderDispatcher
 from coach import reminders as rem
 from coach.db import make_engine, make_session_factory, transaction, upgrade
 from coach.models import Reminder, User
@@ -277,6 +277,24 @@ async def test_retry_after_pauses_everything_and_requeues_without_counting(
     assert all(t - raised_at >= 0.95 for _id, _chat, t in recorder.delivered)
     row = rows(factory)[throttled]
     assert (row.status, row.attempts) == ("sent", 0)
+
+
+async def test_deliver_later_requeues_without_counting(factory: sessionmaker[Session]) -> None:
+    ids = seed(factory, 3)
+    busy = ids[1]
+
+    def fail(snapshot: rem.ReminderSnapshot, call: int) -> BaseException | None:
+        return DeliverLater(600) if snapshot.id == busy else None
+
+    recorder = Recorder(fail=fail)
+    worker = dispatcher(factory, recorder)
+    await run_until([worker], lambda: len(recorder.delivered) == 2, timeout=20)
+    assert worker.stats.deferred == 1 and worker.stats.failed == 0
+    row = rows(factory)[busy]
+    assert (row.status, row.attempts, row.last_error) == ("pending", 0, "deferred")
+    assert row.next_attempt_at is not None
+    later = row.next_attempt_at.replace(tzinfo=dt.UTC) - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=9) < later <= dt.timedelta(minutes=10)
 
 
 async def test_forbidden_fails_for_good(factory: sessionmaker[Session]) -> None:

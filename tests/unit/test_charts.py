@@ -217,7 +217,5 @@ def test_runs_headless_in_a_bare_environment(tmp_path: Path) -> None:
 def test_dollar_signs_in_swot_items_are_drawn_as_written() -> None:
     # Mathtext would read "$…$" as a formula: an unknown command fails, and "45$ à 50$" loses
     # its signs. The person's words are plain text.
-    png = charts.swot_chart(
-        SwotDraft(strengths=("Formule $\\foo{x}$", "Salaire visé : 45$ à 50$"))
-    )
+    png = charts.swot_chart(SwotDraft(strengths=("Formule $\\foo{x}$", "Salaire visé : 45$ à 50$")))
     assert png.startswith(b"\x89PNG")

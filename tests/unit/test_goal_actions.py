@@ -16,11 +16,12 @@ from sqlalchemy import select
 from actions import goals
 from actions.common import BUTTON_TITLE_LIMIT, NO_CONSENT, sessions
 from actions.flow import CANCELLED
+from bot.dispatcher import ALREADY, answer_reminder_button
 from coach.db import transaction
 from coach.feedback import analyze
 from coach.feedbacks import save_feedback
 from coach.models import Goal, Milestone, Reminder
-from coach.smart import GoalFields, create_goal, schedule_goal_reminders
+from coach.smart import GoalFields, create_goal, milestone_threshold, schedule_goal_reminders
 from coach.users import find_user, give_consent
 
 UID = 4848
@@ -404,7 +405,7 @@ async def test_fait_after_a_milestone_reminder_reaches_that_milestone(action_db:
     )
     reached = rows(Milestone)[0]
     assert reached.done_at is not None
-    assert rows(Goal)[0].progress == goals.milestone_threshold(1, len(rows(Milestone)))
+    assert rows(Goal)[0].progress == milestone_threshold(1, len(rows(Milestone)))
     assert "Étape franchie" in texts(dispatcher)[0]
     assert slot_events(events)[goals.MILESTONE_FOCUS] is None
     pending_after = [r for r in rows(Reminder) if r.status == "pending"]
@@ -759,3 +760,16 @@ async def test_a_shorter_deadline_keeps_reached_milestones_within_it(action_db: 
     )
     [goal] = rows(Goal)
     assert all(m.due_on <= goal.deadline for m in rows(Milestone))
+
+
+async def test_fait_on_a_plain_milestone_reminder_reaches_the_milestone(action_db: str) -> None:
+    consent()
+    a_goal()
+    first = rows(Milestone)[0]
+    [reminder] = [r for r in rows(Reminder) if r.payload.get("milestone_id") == first.id]
+    answer = answer_reminder_button(sessions(), UID, f"p:rem:done:{reminder.id}", now=NOW)
+    assert answer is not None and f"Étape franchie : « {first.title} »" in answer
+    assert rows(Milestone)[0].done_at is not None
+    again = answer_reminder_button(sessions(), UID, f"p:rem:done:{reminder.id}", now=NOW)
+    assert again == ALREADY
+    assert rows(Goal)[0].progress == milestone_threshold(1, len(rows(Milestone)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,14 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from bot.dispatcher import DeliverLater
 from bot.rasa_client import RasaClient
 from bot.relay import (
     CHART_FAILED,
     DB_DOWN,
     EMPTY_TEXT,
+    FORM_ACTIVE_SECONDS,
+    FORM_DEFER_SECONDS,
     MAX_MESSAGE_CHARS,
     MOOD_CAPTION,
     RASA_DOWN,
@@ -30,6 +34,7 @@ from coach.feedback import FeedbackAnalysis
 from coach.feedbacks import save_feedback
 from coach.models import Rejection
 from coach.rejections import record_mood
+from coach.reminders import ReminderSnapshot
 from coach.safety import CRISIS_REPLY
 from coach.swot import SwotDraft, save_swot
 from coach.users import find_user, give_consent
@@ -359,3 +364,69 @@ def test_the_export_summary_counts_every_section() -> None:
     lines = export_summary(data).splitlines()[1:]
     assert len(lines) == len(SPEC_KEYS)
     assert all(line.endswith(": 2") for line in lines)
+
+
+# --------------------------------------------------------------------------- due reminders
+
+
+class TrackerRasa:
+    """Rasa's tracker endpoint (the form in progress) and trigger_intent."""
+
+    def __init__(self, form: str | None, idle_seconds: float) -> None:
+        self.form, self.idle = form, idle_seconds
+        self.triggered: list[dict[str, Any]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            assert request.url.path == "/conversations/4242/tracker"
+            return httpx.Response(
+                200,
+                json={
+                    "active_loop": {"name": self.form} if self.form else {},
+                    "latest_event_time": time.time() - self.idle,
+                },
+            )
+        self.triggered.append(json.loads(request.content))
+        return httpx.Response(200, json={"messages": [{"recipient_id": "4242", "text": "Étape"}]})
+
+
+def milestone_reminder() -> ReminderSnapshot:
+    return ReminderSnapshot(
+        id=31,
+        user_id=1,
+        chat_id=4242,
+        kind="milestone",
+        payload={
+            "intent": "EXTERNAL_goal_milestone",
+            "entities": {"goal_id": "3", "milestone_id": "7"},
+            "text": "étape « 3 modules sur 6 » de votre objectif « SQL »",
+        },
+        due_at=dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC),
+        attempts=0,
+        late_by=dt.timedelta(0),
+    )
+
+
+async def test_a_reminder_opens_the_conversation_outside_forms(make_relay) -> None:  # type: ignore[no-untyped-def]
+    rasa = TrackerRasa(form=None, idle_seconds=5)
+    [reply] = await make_relay(rasa).remind(CAMILLE, milestone_reminder())
+    assert reply.text == "Étape"
+    assert rasa.triggered == [
+        {"name": "EXTERNAL_goal_milestone", "entities": {"goal_id": "3", "milestone_id": "7"}}
+    ]
+
+
+async def test_a_reminder_waits_while_the_person_answers_a_form(make_relay) -> None:  # type: ignore[no-untyped-def]
+    rasa = TrackerRasa(form="swot_form", idle_seconds=60)
+    with pytest.raises(DeliverLater) as later:
+        await make_relay(rasa).remind(CAMILLE, milestone_reminder())
+    assert later.value.seconds == FORM_DEFER_SECONDS
+    assert rasa.triggered == [], "it would have been read as the answer"
+
+
+async def test_after_a_long_silence_in_a_form_the_reminder_comes_plain(make_relay) -> None:  # type: ignore[no-untyped-def]
+    rasa = TrackerRasa(form="goal_form", idle_seconds=FORM_ACTIVE_SECONDS + 60)
+    [reply] = await make_relay(rasa).remind(CAMILLE, milestone_reminder())
+    assert rasa.triggered == []
+    assert reply.text == "Petit rappel : étape « 3 modules sur 6 » de votre objectif « SQL »"
+    assert [b.payload for b in reply.buttons] == ["rem:done:31", "rem:snooze:31", "rem:mute:31"]
