@@ -174,7 +174,14 @@ class ActionReviewGoals(Action):
 
         def work(session: Session, user: User) -> tuple[str, list[dict[str, str]]]:
             goals = list_goals(session, user)
-            return goals_message(goals, _today(user, now)), goals_list_buttons(goals)
+            text = goals_message(goals, _today(user, now))
+            reached = list_goals(session, user, statuses=("done",))
+            if reached:
+                names = ", ".join(f"« {goal.title} »" for goal in reached[-3:])
+                text += f"\n\n🏁 Déjà atteint{'s' if len(reached) > 1 else ''} : {names}"
+                if len(reached) > 3:
+                    text += f" (et {len(reached) - 3} autre{'s' if len(reached) > 4 else ''})"
+            return text, goals_list_buttons(goals)
 
         shown = with_user(tracker, dispatcher, work)
         if shown is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any, Final
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -305,6 +306,16 @@ def _ask_confirm(dispatcher: CollectingDispatcher, swot: SwotDraft, intro: str =
     dispatcher.utter_message(text=f"{intro}\n\n{text}" if intro else text, buttons=SAVE_BUTTON)
 
 
+def _apply_all(swot: SwotDraft, edit: SwotEdit) -> SwotDraft:
+    """An edit applied; an addition of several items (« forces : rigueur ; curiosité ») adds
+    each of them, as in the quadrant questions."""
+    if edit.action != "add" or not edit.item or ";" not in edit.item:
+        return apply_edit(swot, edit)
+    for item in new_items(edit.item):
+        swot = apply_edit(swot, replace(edit, item=item))
+    return swot
+
+
 def _ack_edit(before: SwotDraft, after: SwotDraft, edit: SwotEdit) -> str | None:
     """What to say about an edit; None when it changed the draft (the new lists say it)."""
     if after != before:
@@ -466,7 +477,7 @@ class ValidateSwotForm(FormValidationAction):
         swot = draft(tracker)
         edit = parse_edit(" ".join(text.split()))
         if edit is not None:
-            changed = apply_edit(swot, edit)
+            changed = _apply_all(swot, edit)
             problem = _ack_edit(swot, changed, edit)
             if problem:
                 dispatcher.utter_message(text=problem, buttons=SAVE_BUTTON)

@@ -433,22 +433,14 @@ class ReminderDispatcher:
         self._bucket.pause(seconds)
         self.stats.throttled += 1
         log.warning("reminders: Telegram flood control, pausing %.0f s", seconds)
-        retry_at = self._clock() + dt.timedelta(seconds=seconds)
-        await self._db(
-            lambda s, now: mark_retry(
-                s,
-                snapshot,
-                worker_id=self.worker_id,
-                now=now,
-                retry_at=retry_at,
-                error="RetryAfter",
-                count_attempt=False,
-                max_attempts=self._max_attempts,
-            )
-        )
+        await self._requeue(snapshot, seconds, "RetryAfter")
 
     async def _later(self, snapshot: ReminderSnapshot, seconds: float) -> None:
         self.stats.deferred += 1
+        await self._requeue(snapshot, seconds, "deferred")
+
+    async def _requeue(self, snapshot: ReminderSnapshot, seconds: float, reason: str) -> None:
+        """Back to ``pending`` for ``seconds`` later, without counting an attempt."""
         retry_at = self._clock() + dt.timedelta(seconds=seconds)
         await self._db(
             lambda s, now: mark_retry(
@@ -457,7 +449,7 @@ class ReminderDispatcher:
                 worker_id=self.worker_id,
                 now=now,
                 retry_at=retry_at,
-                error="deferred",
+                error=reason,
                 count_attempt=False,
                 max_attempts=self._max_attempts,
             )

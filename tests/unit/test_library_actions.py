@@ -254,3 +254,16 @@ async def test_a_database_problem_is_answered_kindly(database_down: None) -> Non
     assert texts(goal) == [lib.GOAL_NOT_CREATED]
     goals = await run(lib.ActionReviewGoals(), intent="review_goals")
     assert texts(goals) == [DB_PROBLEM]
+
+
+async def test_review_goals_names_the_goals_already_reached(action_db: str) -> None:
+    consent()
+    await run(
+        lib.ActionGoalFromSeed(), intent="goal_from_seed", entities={"seed_id": "cv_letter:1"}
+    )
+    with transaction(sessions()) as session:
+        [goal] = session.scalars(select(Goal)).all()
+        goal.status = "done"
+    listed = await run(lib.ActionReviewGoals(), intent="review_goals")
+    assert texts(listed)[0].startswith("Aucun objectif en cours")
+    assert f"🏁 Déjà atteint : « {goal.title} »" in texts(listed)[0]

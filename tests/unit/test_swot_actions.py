@@ -556,3 +556,15 @@ async def test_a_database_problem_at_saving_keeps_the_swot_for_later(
     assert "swot_draft" not in out, "the lists stay for « on reprend »"
     assert "failed on the database" in caplog.text
     assert "Rigueur" not in caplog.text and "Anglais" not in caplog.text, "no user text in logs"
+
+
+async def test_an_addition_at_the_final_check_splits_on_semicolons() -> None:
+    dispatcher = CollectingDispatcher()
+    out = await swot.ValidateSwotForm().validate_swot_confirm(
+        "forces : rigueur ; curiosité",
+        dispatcher,
+        tracker({swot.DRAFT_SLOT: swot.stored(SwotDraft(strengths=("Écoute",)))}),
+        {},
+    )
+    saved = swot.draft(tracker({swot.DRAFT_SLOT: out[swot.DRAFT_SLOT]}))
+    assert saved.strengths == ("Écoute", "rigueur", "curiosité")
