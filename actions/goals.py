@@ -161,6 +161,37 @@ _SKIP: Final = re.compile(
 )
 
 
+_UNSURE: Final = re.compile(
+    r"\b(?:sais|sait|vois)\s+pas\b|\baucune?\s+idee\b|\bpas\s+d\s+idee\b|^(?:bof|euh|hmm)\b"
+)
+#: A first goal that answers each feedback theme, when the person has no subject in mind.
+SUBJECT_IDEAS: Final = {
+    "experience": "une mission courte ou bénévole dans le métier visé",
+    "technical_skills": "un outil demandé dans les offres (SQL, Excel, Python…)",
+    "cultural_fit": "deux entretiens d'information dans des entreprises visées",
+    "interview_performance": "trois réponses d'entretien préparées avec la méthode STAR",
+    "communication": "une présentation de vous en deux minutes, répétée à voix haute",
+    "application_documents": "un CV adapté à chaque type de poste visé",
+    "overqualification": "une lettre qui explique votre envie du poste",
+    "enthusiasm": "une fiche sur chaque entreprise avant l'entretien",
+    "problem_solving": "des cas pratiques du métier, un par semaine",
+}
+
+
+def _subject_ideas(hint: Sequence[str]) -> str:
+    themes = [t for t in hint if t in SUBJECT_IDEAS][:3] or [
+        "technical_skills",
+        "interview_performance",
+        "application_documents",
+    ]
+    ideas = "\n".join(f"• {SUBJECT_IDEAS[t]}" for t in themes)
+    lead = "D'après vos retours, quelques pistes :" if hint else "Quelques pistes :"
+    return (
+        f"Pas de souci, cherchons ensemble. {lead}\n{ideas}\n"
+        "Laquelle vous parle ? Reformulez-la à votre façon."
+    )
+
+
 # --------------------------------------------------------------------------- the draft
 
 
@@ -436,6 +467,10 @@ class ValidateGoalForm(FormValidationAction):
             detail = _detail(check.fields, criterion, today)
             line = f"✅ {CRITERION_LABELS[criterion]}" + (f" : {detail}" if detail else "")
             dispatcher.utter_message(text="\n".join([line, *(f"⚠️ {w}" for w in check.warnings)]))
+            return replace(updated, tries=0)
+        if criterion == "specific" and (_SKIP.match(folded) or _UNSURE.search(folded)):
+            # "Je ne sais pas" is never a subject: ideas from the feedback instead.
+            dispatcher.utter_message(text=_subject_ideas(draft.hint))
             return replace(updated, tries=0)
         tries = draft.tries + 1
         if tries >= MAX_TRIES and criterion == "specific":

@@ -773,3 +773,14 @@ async def test_fait_on_a_plain_milestone_reminder_reaches_the_milestone(action_d
     again = answer_reminder_button(sessions(), UID, f"p:rem:done:{reminder.id}", now=NOW)
     assert again == ALREADY
     assert rows(Goal)[0].progress == milestone_threshold(1, len(rows(Milestone)))
+
+
+async def test_not_knowing_the_subject_gets_ideas_never_a_title() -> None:
+    draft = goals.Draft(hint=("application_documents",)).to_slot()
+    for _ in range(3):
+        said, out = await answer(draft, "je sais pas trop")
+        draft = out[goals.DRAFT]
+        assert "un CV adapté à chaque type de poste visé" in texts(said)[0]
+    final = goals.Draft.from_slot(draft)
+    assert final is not None and final.fields.title == ""
+    assert final.pending(TODAY)[0] == "specific"
