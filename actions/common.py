@@ -64,6 +64,12 @@ def first_name(tracker: Tracker) -> str | None:
     return name or None
 
 
+def entity(tracker: Tracker, name: str) -> str | None:
+    """The latest message's ``name`` entity (a button's payload argument), as text."""
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value is not None else None
+
+
 def has_letters(text: str) -> bool:
     """True when ``text`` has at least one letter: not only emoji, digits or punctuation."""
     return bool(_LETTER.search(text or ""))

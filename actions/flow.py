@@ -313,10 +313,11 @@ def deactivate_for_safety(tracker: Tracker) -> list[dict[str, Any]]:
     ]
 
 
-def local_today(default_tz: str) -> dt.date:
-    """Today in the coach's default timezone (forms validate dates without a database call)."""
+def local_today(default_tz: str, now: dt.datetime | None = None) -> dt.date:
+    """Today (or ``now``'s day) in the coach's default timezone: forms validate dates without
+    a database call."""
     try:
         zone: dt.tzinfo = ZoneInfo(default_tz)
     except (KeyError, ValueError):
         zone = dt.UTC
-    return dt.datetime.now(zone).date()
+    return (now or dt.datetime.now(dt.UTC)).astimezone(zone).date()

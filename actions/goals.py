@@ -30,7 +30,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -39,13 +38,13 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.common import QuietAsk, button_title, has_letters, settings, with_user
-from actions.flow import aside, interruption, stop_events, stop_slots
+from actions.common import QuietAsk, button_title, entity, has_letters, settings, with_user
+from actions.flow import aside, interruption, local_today, stop_events, stop_slots
 from actions.interpretation import COMMAND_ACTIONS, COMMAND_STOP, answer_in_form, set_aside
 from coach.feedback import THEME_LABELS, THEMES
 from coach.feedbacks import patterns_for
 from coach.models import Goal, Milestone, User
-from coach.reminders import user_zone
+from coach.reminders import user_day
 from coach.smart import (
     CRITERIA,
     CRITERION_LABELS,
@@ -270,16 +269,7 @@ def _now() -> dt.datetime:
 
 
 def _today() -> dt.date:
-    """Today in the coach's timezone: the forms read dates without a database call."""
-    try:
-        zone: dt.tzinfo = ZoneInfo(settings().coach_tz)
-    except (KeyError, ValueError):
-        zone = dt.UTC
-    return _now().astimezone(zone).date()
-
-
-def _user_today(user: User, now: dt.datetime) -> dt.date:
-    return now.astimezone(user_zone(user)).date()
+    return local_today(settings().coach_tz, _now())
 
 
 def _fold(text: str) -> str:
@@ -289,11 +279,6 @@ def _fold(text: str) -> str:
 def _text(tracker: Tracker) -> str:
     value = (tracker.latest_message or {}).get("text")
     return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def _entity(tracker: Tracker, name: str) -> str | None:
-    value = next(tracker.get_latest_entity_values(name), None)
-    return str(value) if value is not None else None
 
 
 def _draft(tracker: Tracker) -> Draft | None:
@@ -612,7 +597,7 @@ def _progress_reply(
     now: dt.datetime,
 ) -> _Reply:
     result = update_progress(session, user, goal, update, now=now)
-    text = progress_message(result, _user_today(user, now))
+    text = progress_message(result, user_day(user, now))
     buttons = goal_buttons(goal) if result.kind in ("unclear", "stalled") else []
     if result.kind == "done":
         buttons = [NEW_GOAL_BUTTON]
@@ -684,11 +669,11 @@ class ActionGoalAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        op = _entity(tracker, "goal_op") or ""
+        op = entity(tracker, "goal_op") or ""
         if op in ("create", "more", "fewer", "redate", "drop"):
             return self._draft_op(op, dispatcher, tracker)
-        goal_id = _entity(tracker, "goal_id")
-        milestone_id = _entity(tracker, "milestone_id")
+        goal_id = entity(tracker, "goal_id")
+        milestone_id = entity(tracker, "milestone_id")
         pending_text = tracker.get_slot(EDIT_TEXT)
         pending = tracker.get_slot(EDIT_MODE) == MODE_PENDING and isinstance(pending_text, str)
         # A progress message waiting for its goal is applied by "apply" only (the buttons of
@@ -707,7 +692,7 @@ class ActionGoalAction(Action):
             focus = [SlotSet(FOCUS, str(goal.id))]
             if goal.status != "active" and op != "manage":
                 return _Reply(CLOSED_GOAL, events=focus)
-            today = _user_today(user, now)
+            today = user_day(user, now)
             if op == "apply" and pending:
                 reply = _apply_text(session, user, goal, str(pending_text), now)
                 reply.events = focus
@@ -790,7 +775,7 @@ class ActionGoalAction(Action):
         now = _now()
 
         def work(session: Session, user: User) -> tuple[str, int]:
-            today = _user_today(user, now)
+            today = user_day(user, now)
             fields = draft.check(today).fields
             steps = propose_milestones(fields, today, count=draft.steps)
             goal = create_goal(session, user, fields, now=now, milestones=steps)
@@ -928,7 +913,7 @@ class ActionGoalProgress(Action):
         def work(session: Session, user: User) -> _Reply | None:
             goals = list_goals(session, user)
             by_id = {str(g.id): g for g in goals}
-            named = by_id.get(str(_entity(tracker, "goal_id"))) or by_id.get(str(focus))
+            named = by_id.get(str(entity(tracker, "goal_id"))) or by_id.get(str(focus))
             picked = _pick(goals, text)
             if new_goal and named is None and picked is None:
                 return None  # "objectif : terminer les 6 modules d'ici un mois": a new goal
@@ -1079,7 +1064,7 @@ class ActionFinishGoalEdit(Action):
                 return _Reply(UNKNOWN_GOAL)
             if goal.status != "active":
                 return _Reply(CLOSED_GOAL)
-            today = _user_today(user, now)
+            today = user_day(user, now)
             if mode == MODE_DEADLINE:
                 try:
                     move_deadline(session, user, goal, dt.date.fromisoformat(text), now=now)

@@ -26,7 +26,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import button_title, with_user
+from actions.common import button_title, entity, with_user
 from actions.goals import (
     EDIT_MODE,
     EDIT_TEXT,
@@ -43,7 +43,7 @@ from coach.library import (
     strategies_message,
 )
 from coach.models import User
-from coach.reminders import user_zone
+from coach.reminders import user_day
 from coach.smart import (
     REVIEW_INTENT,
     create_goal,
@@ -93,11 +93,6 @@ def _intent(tracker: Tracker) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _entity(tracker: Tracker, name: str) -> str | None:
-    value = next(tracker.get_latest_entity_values(name), None)
-    return str(value) if value is not None else None
-
-
 def seed_payload(seed_id: str) -> str:
     return f'/goal_from_seed{{"seed_id":"{seed_id}"}}'
 
@@ -111,10 +106,6 @@ def seed_buttons(topic: str) -> list[dict[str, str]]:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _today(user: User, now: dt.datetime) -> dt.date:
-    return now.astimezone(user_zone(user)).date()
 
 
 class ActionLibraryAdvice(Action):
@@ -144,7 +135,7 @@ class ActionGoalFromSeed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        seed_id = _entity(tracker, "seed_id")
+        seed_id = entity(tracker, "seed_id")
         seed = seed_by_id(seed_id) if seed_id else None
         if seed is None:
             dispatcher.utter_message(text=NO_SEED, buttons=TOPIC_BUTTONS)
@@ -152,7 +143,7 @@ class ActionGoalFromSeed(Action):
         now = _now()
 
         def work(session: Session, user: User) -> str:
-            today = _today(user, now)
+            today = user_day(user, now)
             goal = create_goal(session, user, seed.fields(today), now=now)
             schedule_goal_reminders(session, user, goal, now)
             return goal_created_message(goal, today)
@@ -174,7 +165,7 @@ class ActionReviewGoals(Action):
 
         def work(session: Session, user: User) -> tuple[str, list[dict[str, str]]]:
             goals = list_goals(session, user)
-            text = goals_message(goals, _today(user, now))
+            text = goals_message(goals, user_day(user, now))
             reached = list_goals(session, user, statuses=("done",))
             if reached:
                 names = ", ".join(f"« {goal.title} »" for goal in reached[-3:])
@@ -201,11 +192,11 @@ class ActionGoalReminder(Action):
     ) -> list[dict[str, Any]]:
         now = _now()
         intent = _intent(tracker)
-        goal_id = _entity(tracker, "goal_id")
-        milestone_id = _entity(tracker, "milestone_id")
+        goal_id = entity(tracker, "goal_id")
+        milestone_id = entity(tracker, "milestone_id")
 
         def work(session: Session, user: User) -> tuple[str, list[dict[str, str]], bool]:
-            today = _today(user, now)
+            today = user_day(user, now)
             if goal_id is None:
                 # Not from a reminder (a message read as one): the goals, as /objectifs.
                 goals = list_goals(session, user)

@@ -35,7 +35,7 @@ from actions.flow import aside, interruption, stop_events, stop_slots
 from actions.interpretation import COMMAND_STOP, answer_in_form, set_aside
 from coach.intake import format_date_fr
 from coach.models import User
-from coach.reminders import user_zone
+from coach.reminders import user_day
 from coach.swot import (
     MAX_ITEMS,
     QUADRANT_LABELS,
@@ -210,10 +210,6 @@ def numbered(items: tuple[str, ...]) -> list[str]:
     return [f"{n}. {item}" for n, item in enumerate(items, start=1)]
 
 
-def _local_day(moment: dt.datetime, user: User) -> dt.date:
-    return moment.astimezone(user_zone(user)).date()
-
-
 class ActionStartSwot(Action):
     def name(self) -> str:
         return "action_start_swot"
@@ -225,8 +221,8 @@ class ActionStartSwot(Action):
             earlier = latest_swot(session, user)
             if earlier is None:
                 return prefill_for(session, user), None
-            today = _local_day(dt.datetime.now(dt.UTC), user)
-            since = format_date_fr(_local_day(earlier.created_at, user), today=today)
+            today = user_day(user, dt.datetime.now(dt.UTC))
+            since = format_date_fr(user_day(user, earlier.created_at), today=today)
             return prefill_for(session, user), since
 
         # paused_flow stays: a flow set aside before this SWOT can still be resumed; a SWOT
@@ -578,11 +574,11 @@ class ActionSaveSwot(Action):
             earlier = latest_swot(session, user)
             row = save_swot(session, user, swot, now=now)
             if earlier is None:
-                return _local_day(row.created_at, user), None
+                return user_day(user, row.created_at), None
             moved = comparison_message(
-                compare(earlier, row), since=_local_day(earlier.created_at, user)
+                compare(earlier, row), since=user_day(user, earlier.created_at)
             )
-            return _local_day(row.created_at, user), moved
+            return user_day(user, row.created_at), moved
 
         saved = with_user(tracker, dispatcher, work, failure=SAVE_FAILED)
         if saved is None:

@@ -106,6 +106,7 @@ from coach.reminders import (
     reap_expired_leases,
     release,
     snooze,
+    user_day,
     user_zone,
 )
 from coach.smart import progress_message, reach_reminded_milestone
@@ -686,7 +687,7 @@ def answer_reminder_button(
             )
             if reached is not None:
                 # A goal's milestone: "Fait" reaches it, and says where the goal stands.
-                return progress_message(reached, now.astimezone(user_zone(user)).date())
+                return progress_message(reached, user_day(user, now))
         elif action == "snooze":
             answer = snooze(session, user, reminder_id, now=now)
         else:

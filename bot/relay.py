@@ -35,7 +35,7 @@ from coach.feedbacks import mood_series, patterns_for
 from coach.intake import format_date_fr
 from coach.interpretation import CHART_MOOD, CHART_THEMES, charts_to_draw
 from coach.privacy import delete_tracker, delete_user, export_user
-from coach.reminders import ReminderSnapshot, user_zone
+from coach.reminders import ReminderSnapshot, user_day
 from coach.reminders import cancel as cancel_reminder
 from coach.safety import CRISIS_REPLY, detect_crisis
 from coach.swot import draft_of, latest_swot
@@ -380,7 +380,7 @@ class Relay:
             if user is None or swot is None:
                 return []
             draft = draft_of(swot)
-            day = swot.created_at.astimezone(user_zone(user)).date()
+            day = user_day(user, swot.created_at)
         try:
             png = charts.swot_chart(draft, on=day)
         except Exception as error:

@@ -111,6 +111,7 @@ __all__ = [
     "snooze_instant",
     "stale_limit",
     "unmute_kind",
+    "user_day",
     "user_zone",
 ]
 
@@ -154,6 +155,11 @@ SENDING_LEASE: Final = dt.timedelta(minutes=5)
 
 
 # --------------------------------------------------------------------------- pure rules
+
+
+def user_day(user: User | None, moment: dt.datetime) -> dt.date:
+    """The calendar day ``moment`` falls on, in the user's timezone."""
+    return moment.astimezone(user_zone(user)).date()
 
 
 def user_zone(user: User | None) -> ZoneInfo:

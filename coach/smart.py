@@ -57,7 +57,7 @@ from coach.deadlines import (
 )
 from coach.feedback import THEME_LABELS, THEMES
 from coach.models import Goal, Milestone, Reminder, User
-from coach.reminders import CANCELLED, CLAIMED, PENDING, schedule, user_zone
+from coach.reminders import CANCELLED, CLAIMED, PENDING, schedule, user_day, user_zone
 from coach.textfold import MONTHS_FR, fold_keep_length
 from coach.timeparse import local_datetime
 
@@ -978,10 +978,6 @@ def fields_of(goal: Goal) -> GoalFields:
     )
 
 
-def _local_today(user: User, now: dt.datetime) -> dt.date:
-    return now.astimezone(user_zone(user)).date()
-
-
 def create_goal(
     session: Session,
     user: User,
@@ -999,7 +995,7 @@ def create_goal(
     title = _tidy(fields.title, TITLE_LIMIT)
     if not title:
         raise ValueError("a goal needs a title")
-    today = _local_today(user, now)
+    today = user_day(user, now)
     if fields.deadline is None or fields.deadline <= today:
         raise ValueError("a goal needs a deadline after today")
     if fields.theme is not None and fields.theme not in THEMES:
@@ -1171,7 +1167,7 @@ def move_deadline(
     _own(user, goal)
     if goal.status != "active":
         raise ValueError("only an active goal can get a new deadline")
-    today = _local_today(user, now)
+    today = user_day(user, now)
     if deadline <= today:
         raise ValueError("the new deadline must be after today")
     open_steps = sorted((m for m in goal.milestones if m.done_at is None), key=lambda m: m.position)
