@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 10_000
 CANCEL_PREFIX = "rem:cancel:"
 CRISIS_INTENT = "crisis"  # triggered after the detector fired, to stop a form in progress
+#: Seconds between attempts to record a crisis when the database or Rasa is unavailable
+#: (about ten minutes in all).
+CRISIS_RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 180.0, 240.0)
 
 # Slash command → Rasa payload. Rasa reads "/intent" as that intent, skipping NLU.
 COMMANDS: dict[str, str] = {
@@ -144,27 +147,42 @@ class Relay:
         session_factory: sessionmaker[Session],
         tracker_url: str,
         clock: Callable[[], dt.datetime] | None = None,
+        crisis_retry_delays: tuple[float, ...] = CRISIS_RETRY_DELAYS,
     ) -> None:
         self._rasa = rasa
+        self._crisis_retry_delays = crisis_retry_delays
         self._sessions = session_factory
         self._tracker_url = tracker_url
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._background: set[asyncio.Task[None]] = set()
 
     # -- entry points -------------------------------------------------------------------
-    async def handle_text(self, speaker: Speaker, text: str | None) -> list[Reply]:
+    async def handle_text(
+        self, speaker: Speaker, text: str | None, *, key: int | None = None
+    ) -> list[Reply]:
+        """A typed message. ``key`` (the Telegram update id) travels to Rasa in the
+        message's metadata, so that a turn is recognised if it must be taken up again."""
         text = (text or "").strip()
         if not text:
             return [Reply(text=EMPTY_TEXT)]
+        if detect_crisis(text):
+            # The answer first, with no I/O at all; the pause is recorded afterwards.
+            self.after_crisis(speaker)
+            return self.crisis_reply()
         if len(text) > MAX_MESSAGE_CHARS:
             return [Reply(text=TOO_LONG.format(length=len(text)))]
-        if detect_crisis(text):
-            return await self._crisis(speaker)
         if text.startswith("/"):
             # Typed text is never allowed to pose as a payload (e.g. "/consent_accept").
             text = text.lstrip("/").strip() or text
-        return await self._relay(speaker, text, typed=True)
+        return await self._relay(speaker, text, typed=True, key=key)
 
     async def handle_command(self, speaker: Speaker, command: str) -> list[Reply]:
+        """A slash command; the text after it went through the crisis detector already
+        (the front-end checks every text first), and a crisis there is answered here too."""
+        rest = command.split(maxsplit=1)[1] if len(command.split(maxsplit=1)) > 1 else ""
+        if rest and detect_crisis(rest):
+            self.after_crisis(speaker)
+            return self.crisis_reply()
         name = (
             command.lstrip("/").split("@", 1)[0].split(maxsplit=1)[0].lower()
             if command.strip("/ ")
@@ -175,7 +193,9 @@ class Relay:
             return [Reply(text=UNKNOWN_COMMAND.format(command=f"/{name}"[:40]))]
         return await self._relay(speaker, payload, typed=False)
 
-    async def handle_payload(self, speaker: Speaker, payload: str | None) -> list[Reply]:
+    async def handle_payload(
+        self, speaker: Speaker, payload: str | None, *, key: int | None = None
+    ) -> list[Reply]:
         if not payload:
             return [Reply(text=EXPIRED_BUTTON)]
         if payload.startswith(preferences.PREFIX):
@@ -208,7 +228,7 @@ class Relay:
                 log.exception("reminder button failed")
                 return [Reply(text=DB_DOWN)]
             return [Reply(text=text)]
-        return await self._relay(speaker, payload, typed=False)
+        return await self._relay(speaker, payload, typed=False, key=key)
 
     def _reminder_button(self, speaker: Speaker, payload: str) -> str:
         uid = speaker.telegram_user_id
@@ -253,24 +273,56 @@ class Relay:
         )
         return await self._apply_directives(speaker, parse_rasa_messages(raw))
 
-    # -- steps --------------------------------------------------------------------------
-    async def _crisis(self, speaker: Speaker) -> list[Reply]:
-        consented = False
+    async def replay(self, speaker: Speaker, key: int) -> list[Reply] | None:
+        """For a message whose processing a crash may have cut: if Rasa already took the
+        turn (its user event carries ``update_id`` = ``key``), the answers it gave then;
+        None when Rasa never saw it (process it normally) or cannot tell us."""
         try:
-            await asyncio.to_thread(self._record_crisis, speaker.telegram_user_id)
-            consented = await asyncio.to_thread(self._consented, speaker.telegram_user_id)
-        except SQLAlchemyError:
-            log.exception("could not record the safety pause")
-        if consented:
-            # Stop any form in progress (the intake resumes only when the person asks).
-            # The dialogue's own answer is dropped: ours is already the right one.
-            try:
-                await self._rasa.trigger_intent(
-                    sender_id_for(speaker.telegram_user_id), CRISIS_INTENT
-                )
-            except RasaUnavailable:
-                log.warning("Rasa unreachable: the crisis pause was not recorded in the dialogue")
+            events = await self._rasa.recent_events(sender_id_for(speaker.telegram_user_id))
+        except RasaUnavailable:
+            return None
+        earlier = answers_to(events, key)
+        if earlier is None:
+            return None
+        return await self._apply_directives(speaker, parse_rasa_messages(earlier))
+
+    # -- steps --------------------------------------------------------------------------
+    @staticmethod
+    def crisis_reply() -> list[Reply]:
+        """The crisis answer: no database, no Rasa, no lock — it must go out under any fault."""
         return [Reply(text=CRISIS_REPLY)]
+
+    def after_crisis(self, speaker: Speaker) -> None:
+        """Record the safety pause and stop the form in progress, in the background and
+        with retries: a database or Rasa that blinks must not make us forget a crisis."""
+        task = asyncio.ensure_future(self._after_crisis(speaker))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _after_crisis(self, speaker: Speaker) -> None:
+        uid = speaker.telegram_user_id
+        recorded = False
+        for delay in (*self._crisis_retry_delays, None):
+            try:
+                if not recorded:
+                    await asyncio.to_thread(self._record_crisis, uid)
+                    recorded = True
+                if await asyncio.to_thread(self._consented, uid):
+                    # Stops any form in progress (the intake resumes only when the person
+                    # asks). The dialogue's own answer is dropped: ours went out already.
+                    await self._rasa.trigger_intent(sender_id_for(uid), CRISIS_INTENT)
+                return
+            except (SQLAlchemyError, RasaUnavailable) as error:
+                if delay is None:
+                    log.error("safety pause not recorded after retries (%s)", type(error).__name__)
+                    return
+                log.warning("safety pause postponed (%s)", type(error).__name__)
+                await asyncio.sleep(delay)
+
+    async def wait_background(self, timeout: float = 10.0) -> None:
+        """Let the crisis follow-ups finish (tests, shutdown)."""
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=timeout)
 
     def _record_crisis(self, telegram_user_id: int) -> None:
         with transaction(self._sessions) as session:
@@ -280,8 +332,12 @@ class Relay:
         with self._sessions() as session:
             return has_consented(session, telegram_user_id)
 
-    async def _relay(self, speaker: Speaker, message: str, *, typed: bool) -> list[Reply]:
+    async def _relay(
+        self, speaker: Speaker, message: str, *, typed: bool, key: int | None = None
+    ) -> list[Reply]:
         metadata: dict[str, Any] = {"first_name": speaker.first_name} if speaker.first_name else {}
+        if key is not None:
+            metadata["update_id"] = key
         try:
             consented = await asyncio.to_thread(self._consented, speaker.telegram_user_id)
         except SQLAlchemyError:
@@ -395,6 +451,37 @@ class Relay:
         with transaction(self._sessions) as session:
             delete_user(session, telegram_user_id)
         delete_tracker(self._tracker_url, telegram_user_id)
+
+
+def answers_to(events: list[dict[str, Any]], key: int) -> list[dict[str, Any]] | None:
+    """The bot messages (REST channel shape) that followed the user event of update
+    ``key`` in a Rasa tracker's events, or None when no such user event exists."""
+    start = None
+    for index, event in enumerate(events):
+        metadata = event.get("metadata") if isinstance(event, dict) else None
+        if (
+            event.get("event") == "user"
+            and isinstance(metadata, dict)
+            and metadata.get("update_id") == key
+        ):
+            start = index
+    if start is None:
+        return None
+    messages: list[dict[str, Any]] = []
+    for event in events[start + 1 :]:
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            data: dict[str, Any] = event["data"] if isinstance(event.get("data"), dict) else {}
+            messages.append(
+                {
+                    "text": event.get("text"),
+                    "buttons": data.get("buttons"),
+                    "custom": data.get("custom"),
+                    "image": data.get("image"),
+                }
+            )
+    return messages
 
 
 def export_summary(data: dict[str, Any]) -> str:

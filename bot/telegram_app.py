@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import os
 from collections import defaultdict
 from typing import Any
 
@@ -16,21 +17,17 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     MessageEntity,
-    Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.dispatcher import ReminderDispatcher, text_deliver
+from bot.gateway import ALLOWED_UPDATES, Gateway, InboxQueue
 from bot.rasa_client import RasaClient
 from bot.relay import COMMAND_DESCRIPTIONS, Relay, Speaker
 from bot.rendering import PayloadStore, Reply, keyboard_rows, split_text
@@ -40,14 +37,17 @@ from coach.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EDITED = (
-    "J'ai vu que vous avez modifié un message. Je ne peux pas reprendre un message déjà "
-    "traité : envoyez plutôt la nouvelle version dans un nouveau message."
-)
-NOT_TEXT = (
-    "Je ne sais lire que le texte pour l'instant (pas les autocollants, images ou messages "
-    "vocaux). Pouvez-vous me l'écrire ?"
-)
+
+
+def telegram_request(*, read_timeout: float = 10.0, pool_size: int = 1) -> HTTPXRequest:
+    """Every Bot API call is bounded (seconds); long polling gets a longer read timeout."""
+    return HTTPXRequest(
+        connection_pool_size=pool_size,
+        connect_timeout=5.0,
+        read_timeout=read_timeout,
+        write_timeout=20.0,
+        pool_timeout=5.0,
+    )
 
 
 class ChatLocks:
@@ -126,48 +126,36 @@ async def send_replies(
                 log.warning("could not send a document", exc_info=True)
 
 
-def _speaker(update: Update) -> Speaker | None:
-    user = update.effective_user
-    if user is None or user.is_bot:
-        return None
-    return Speaker(telegram_user_id=user.id, first_name=user.first_name)
-
-
 def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the real application; tests pass a request or point the base URL at an emulator."""
+    """Build the real application; tests pass a request or point the base URL at an emulator.
+
+    Updates do not go through PTB's handlers: the update queue hands each one to the
+    :class:`bot.gateway.Gateway` (crisis first, private chats only, flood control, the
+    durable inbox, one queue per chat), which PTB awaits before acknowledging it."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram front-end")
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
-        .concurrent_updates(True)
+        .update_queue(InboxQueue())
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .request(request or telegram_request(pool_size=64))
+        .get_updates_request(get_updates_request or telegram_request(read_timeout=30.0))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["locks"] = ChatLocks()
     app.bot_data["payloads"] = PayloadStore()
-
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED, _on_edited))
-    app.add_handler(MessageHandler(filters.COMMAND, _on_command))
-    app.add_handler(MessageHandler(filters.TEXT, _on_text))
-    app.add_handler(CallbackQueryHandler(_on_button))
-    app.add_handler(MessageHandler(filters.ALL, _on_other))
-    app.add_error_handler(_on_error)
     return app
 
 
@@ -184,6 +172,24 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     app.bot_data["http"] = http
     app.bot_data["engine"] = engine
     app.bot_data["relay"] = relay
+
+    async def send(chat_id: int, replies: list[Reply]) -> None:
+        await send_replies(app.bot, chat_id, replies, app.bot_data["payloads"])
+
+    gateway = Gateway(
+        bot=app.bot,
+        relay=relay,
+        send=send,
+        sessions=sessions,
+        payloads=app.bot_data["payloads"],
+        lock_for=app.bot_data["locks"],
+    )
+    app.bot_data["gateway"] = gateway
+    queue = app.update_queue
+    if isinstance(queue, InboxQueue):
+        queue.gateway = gateway
+        queue.ready.set()
+    await gateway.resume()
 
     async def converse(reminder: ReminderSnapshot) -> None:
         # A reminder that opens a conversation: Rasa answers as if the user had asked.
@@ -209,6 +215,12 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    gateway = app.bot_data.pop("gateway", None)
+    if gateway is not None:
+        await gateway.drain()
+    relay = app.bot_data.get("relay")
+    if relay is not None:
+        await relay.wait_background()
     stop = app.bot_data.pop("dispatcher_stop", None)
     task = app.bot_data.pop("dispatcher_task", None)
     if stop is not None and task is not None:
@@ -223,74 +235,6 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         engine.dispose()
 
 
-async def _respond(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Any) -> None:
-    chat = update.effective_chat
-    speaker = _speaker(update)
-    if chat is None or speaker is None:
-        return
-    relay: Relay = context.bot_data["relay"]
-    async with context.bot_data["locks"](chat.id):
-        replies = await work(relay, speaker)
-        await send_replies(context.bot, chat.id, replies, context.bot_data["payloads"])
-
-
-async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = update.effective_message.text if update.effective_message else ""
-    await _respond(update, context, lambda relay, who: relay.handle_text(who, text))
-
-
-async def _on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = update.effective_message.text if update.effective_message else ""
-    await _respond(update, context, lambda relay, who: relay.handle_command(who, text or "/"))
-
-
-async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    try:
-        await query.answer()
-    except TelegramError:
-        log.debug("callback answer failed", exc_info=True)
-    data = query.data or ""
-    # Reminder keyboards carry their own callback data ("rem:done:42"), not a Rasa payload.
-    payload = data if data.startswith("rem:") else context.bot_data["payloads"].decode(data)
-    if payload and query.message is not None:
-        # Remove the keyboard so a choice cannot be sent twice.
-        try:
-            await query.edit_message_reply_markup(reply_markup=None)
-        except TelegramError:
-            log.debug("could not remove the keyboard", exc_info=True)
-    await _respond(update, context, lambda relay, who: relay.handle_payload(who, payload))
-
-
-async def _on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, EDITED)
-
-
-async def _on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    if chat is not None and update.effective_message is not None:
-        await context.bot.send_message(chat.id, NOT_TEXT)
-
-
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    error = context.error
-    if isinstance(error, (Forbidden, NetworkError, BadRequest)):
-        log.warning("Telegram error: %s", type(error).__name__)
-        return
-    log.error("unhandled error while processing an update", exc_info=error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_message(
-                update.effective_chat.id,
-                "Oups, un souci de mon côté. Votre message n'a pas pu être traité : "
-                "pouvez-vous le renvoyer ?",
-            )
-
-
 def run_telegram(settings: Settings) -> None:
     """Serve Telegram: webhook when TELEGRAM_WEBHOOK_URL is set, long polling otherwise."""
     app = build_application(settings)
@@ -299,11 +243,12 @@ def run_telegram(settings: Settings) -> None:
             # Without the secret anyone could post forged updates to the webhook.
             raise SystemExit("TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
         app.run_webhook(
-            listen="0.0.0.0",
+            # Loopback unless told otherwise (the container sets 0.0.0.0 behind its proxy).
+            listen=os.environ.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
             port=settings.telegram_webhook_port,
             webhook_url=settings.telegram_webhook_url,
             secret_token=settings.telegram_webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)

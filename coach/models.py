@@ -325,3 +325,22 @@ class StarAnswer(Base):
     action: Mapped[str] = mapped_column(Text)
     result: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class InboxUpdate(Base):
+    """An incoming Telegram update, stored before Telegram is told it arrived and deleted
+    once it has been answered (coach.inbox). Not a record about the person: a queue that
+    survives a crash. It may exist before consent, so it is keyed by the Telegram user id
+    and /supprimer clears it by that id."""
+
+    __tablename__ = "inbox_updates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when processing begins: a row still started after a crash was maybe half done.
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from bot.dispatcher import DeliverLater
 from bot.rasa_client import RasaClient
@@ -81,7 +82,12 @@ def make_relay(session_factory, tracker_url: str) -> Callable[[FakeRasa], Relay]
     def build(rasa: FakeRasa, factory: Any = session_factory) -> Relay:
         http = httpx.AsyncClient(transport=httpx.MockTransport(rasa))
         client = RasaClient("http://rasa.test", auth_token="t", http=http, retry_delay=0)
-        return Relay(rasa=client, session_factory=factory, tracker_url=tracker_url)
+        return Relay(
+            rasa=client,
+            session_factory=factory,
+            tracker_url=tracker_url,
+            crisis_retry_delays=(0.01, 0.01, 0.01),
+        )
 
     return build
 
@@ -94,8 +100,10 @@ def consent(session_factory: Any, uid: int = 4242) -> None:
 async def test_crisis_is_answered_without_rasa(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
     consent(session_factory)
     rasa = FakeRasa(fail=True)
-    [reply] = await make_relay(rasa).handle_text(CAMILLE, "jveux en finir, a quoi bon vivre")
+    relay = make_relay(rasa)
+    [reply] = await relay.handle_text(CAMILLE, "jveux en finir, a quoi bon vivre")
     assert "3114" in (reply.text or "")
+    await relay.wait_background()
     with session_factory() as session:
         user = find_user(session, 4242)
         assert user is not None and user.crisis_at is not None
@@ -104,21 +112,70 @@ async def test_crisis_is_answered_without_rasa(make_relay, session_factory) -> N
 async def test_crisis_stops_the_form_without_sending_text(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
     consent(session_factory)
     rasa = FakeRasa(answer={"messages": [{"recipient_id": "4242", "text": "dialogue copy"}]})  # type: ignore[arg-type]
-    replies = await make_relay(rasa).handle_text(CAMILLE, "je veux en finir")
+    relay = make_relay(rasa)
+    replies = await relay.handle_text(CAMILLE, "je veux en finir")
     assert [r.text for r in replies] == [CRISIS_REPLY], "only the relay's own answer is shown"
+    await relay.wait_background()
     assert rasa.requests == [{"name": "crisis", "entities": {}}], "no message text reaches Rasa"
 
 
 async def test_crisis_before_consent_leaves_rasa_alone(make_relay) -> None:  # type: ignore[no-untyped-def]
     rasa = FakeRasa()
-    await make_relay(rasa).handle_text(CAMILLE, "je veux en finir")
+    relay = make_relay(rasa)
+    await relay.handle_text(CAMILLE, "je veux en finir")
+    await relay.wait_background()
     assert rasa.requests == []
 
 
 async def test_crisis_answer_survives_a_database_outage(make_relay) -> None:  # type: ignore[no-untyped-def]
     broken = make_session_factory(make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
-    [reply] = await make_relay(FakeRasa(), broken).handle_text(CAMILLE, "je veux en finir")
+    relay = make_relay(FakeRasa(), broken)
+    [reply] = await relay.handle_text(CAMILLE, "je veux en finir")
     assert "3114" in (reply.text or "")
+    await relay.wait_background()
+
+
+class BlinkingSessions:
+    """A session factory whose first ``failures`` uses raise, as a database that blinks."""
+
+    def __init__(self, factory: Any, failures: int) -> None:
+        self.factory = factory
+        self.failures = failures
+
+    def __call__(self) -> Any:
+        if self.failures > 0:
+            self.failures -= 1
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        return self.factory()
+
+
+async def test_a_crisis_is_answered_before_any_io_and_recorded_once_the_database_is_back(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = FakeRasa(answer={"messages": [{"recipient_id": "4242", "text": "x"}]})  # type: ignore[arg-type]
+    blinking = BlinkingSessions(session_factory, failures=2)
+    relay = make_relay(rasa, blinking)
+    replies = await relay.handle_text(CAMILLE, "je veux mourir")
+    # Answered before the follow-up even started: nothing touched the database or Rasa yet.
+    assert [r.text for r in replies] == [CRISIS_REPLY]
+    assert blinking.failures == 2 and rasa.requests == []
+    await relay.wait_background()
+    assert blinking.failures == 0
+    with session_factory() as session:
+        user = find_user(session, 4242)
+        assert user is not None and user.crisis_at is not None
+    assert rasa.requests == [{"name": "crisis", "entities": {}}]
+
+
+async def test_a_crisis_after_a_command_is_answered(make_relay, session_factory) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = FakeRasa()
+    relay = make_relay(rasa)
+    replies = await relay.handle_command(CAMILLE, "/aide je veux me tuer")
+    assert [r.text for r in replies] == [CRISIS_REPLY]
+    await relay.wait_background()
+    assert all(r.get("message") is None for r in rasa.requests), "no text reaches Rasa"
 
 
 async def test_typed_text_never_reaches_rasa_before_consent(make_relay) -> None:  # type: ignore[no-untyped-def]
@@ -276,7 +333,7 @@ async def test_charts_only_when_there_is_something_to_draw(make_relay, session_f
 
 
 async def test_charts_of_someone_unknown_are_nothing(make_relay) -> None:  # type: ignore[no-untyped-def]
-    relay = make_relay(FakeRasa(answer=[{"custom": {"rebond": "charts"}}]))
+    relay = make_relay(FakeRasa(answer={"messages": [{"custom": {"rebond": "charts"}}]}))  # type: ignore[arg-type]
     assert await relay.trigger(CAMILLE, "ask_patterns") == []
 
 
