@@ -341,7 +341,7 @@ class Gateway:
         if message is None:
             return []
         if is_command(message):
-            return await self._relay.handle_command(speaker, message.text or "/")
+            return await self._relay.handle_command(speaker, message.text or "/", key=key)
         if message.text:
             return await self._relay.handle_text(speaker, message.text, key=key)
         if message.caption:

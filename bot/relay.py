@@ -176,7 +176,9 @@ class Relay:
             text = text.lstrip("/").strip() or text
         return await self._relay(speaker, text, typed=True, key=key)
 
-    async def handle_command(self, speaker: Speaker, command: str) -> list[Reply]:
+    async def handle_command(
+        self, speaker: Speaker, command: str, *, key: int | None = None
+    ) -> list[Reply]:
         """A slash command; the text after it went through the crisis detector already
         (the front-end checks every text first), and a crisis there is answered here too."""
         rest = command.split(maxsplit=1)[1] if len(command.split(maxsplit=1)) > 1 else ""
@@ -191,7 +193,7 @@ class Relay:
         payload = COMMANDS.get(name)
         if payload is None:
             return [Reply(text=UNKNOWN_COMMAND.format(command=f"/{name}"[:40]))]
-        return await self._relay(speaker, payload, typed=False)
+        return await self._relay(speaker, payload, typed=False, key=key)
 
     async def handle_payload(
         self, speaker: Speaker, payload: str | None, *, key: int | None = None

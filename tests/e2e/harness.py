@@ -208,6 +208,14 @@ class Emulator:
             "text": text,
         }
 
+    async def inject_update(self, update: dict[str, Any]) -> int:
+        """Any raw update (edited message, caption, group chat…); returns its update_id."""
+        return int(await self._post("/harness/injectUpdate", {"token": self.token, "update": update}))
+
+    async def left_chats(self) -> list[int]:
+        """The chats the bot left (leaveChat), in order."""
+        return list(await self._post("/harness/leftChats", {"token": self.token}))
+
     async def send_message(
         self, chat_id: int, text: str, *, user_id: int | None = None, first_name: str = "Camille"
     ) -> None:

@@ -72,7 +72,9 @@ class FakeRelay:
     async def handle_text(self, speaker: Speaker, text: str, *, key: int | None = None) -> Any:
         return await self._turn(speaker, text)
 
-    async def handle_command(self, speaker: Speaker, command: str) -> Any:
+    async def handle_command(
+        self, speaker: Speaker, command: str, *, key: int | None = None
+    ) -> Any:
         return await self._turn(speaker, command)
 
     async def handle_payload(

@@ -21,7 +21,9 @@
  *
  * The user side is the package's client API: POST /sendMessage, /sendCommand, /sendCallback,
  * /getUpdates ({token, chatId}: new bot messages), /getUpdatesHistory ({token}). Two extra client
- * routes: POST /harness/callbackAnswers ({token}) and GET /harness/health.
+ * routes: POST /harness/callbackAnswers ({token}), POST /harness/injectUpdate ({token, update}:
+ * any raw update, e.g. an edited message or a group message), POST /harness/leftChats ({token}:
+ * the chats the bot left) and GET /harness/health.
  *
  * Usage: node tests/e2e/emulator/server.js [--host 127.0.0.1] [--port 0] [--exit-on-stdin-close]
  *        (or EMULATOR_HOST / EMULATOR_PORT). Port 0 picks a free port. Loopback hosts only.
@@ -186,6 +188,7 @@ function pngSize(data) {
 function buildApp(telegramServer) {
   const app = express();
   const callbackAnswers = [];
+  const leftChats = [];
   let fileCounter = 0;
   telegramServer.setMaxListeners(0);
 
@@ -215,6 +218,10 @@ function buildApp(telegramServer) {
   app.all('/bot:token/getMyCommands', ok([]));
   app.all('/bot:token/sendChatAction', ok(true));
   app.all('/bot:token/close', ok(true));
+  app.all('/bot:token/leaveChat', (req, res) => {
+    leftChats.push({ token: req.params.token, chat_id: Number(req.body.chat_id) });
+    res.json({ ok: true, result: true });
+  });
 
   app.all('/bot:token/getMe', (req, res) => res.json({ ok: true, result: botUser(req.params.token) }));
 
@@ -330,6 +337,7 @@ function buildApp(telegramServer) {
   }).sort((a, b) => a.updateId - b.updateId);
 
   const formatUpdate = (u) => {
+    if (u.rawUpdate) return { ...u.rawUpdate, update_id: u.updateId };
     const update = TelegramServer.formatUpdate(u);
     if (update.message) {
       const { botToken: _t, ...message } = update.message;
@@ -384,6 +392,29 @@ function buildApp(telegramServer) {
     events.forEach((e) => telegramServer.on(e, attempt));
     timer = setTimeout(() => attempt(true), timeout * 1000);
     res.on('close', cleanup);
+  });
+
+  // Any update as Telegram would send it (edited messages, captions, group chats, membership
+  // changes…): the emulator's client API only builds plain messages, commands and callbacks.
+  app.post('/harness/injectUpdate', (req, res) => {
+    const token = req.body && req.body.token;
+    const update = req.body && req.body.update;
+    if (!token || !update || typeof update !== 'object') {
+      tgError(res, 400, 'Bad Request: token and update are required');
+      return;
+    }
+    const updateId = telegramServer.updateId;
+    telegramServer.updateId += 1;
+    telegramServer.storage.userMessages.push({
+      botToken: token, updateId, time: Date.now(), isRead: false, rawUpdate: update,
+    });
+    telegramServer.emit('AddedUserMessage');
+    res.json({ ok: true, result: updateId });
+  });
+
+  app.post('/harness/leftChats', (req, res) => {
+    const token = req.body && req.body.token;
+    res.json({ ok: true, result: leftChats.filter((c) => c.token === token).map((c) => c.chat_id) });
   });
 
   app.post('/harness/callbackAnswers', (req, res) => {
