@@ -96,6 +96,7 @@ class ActionGiveConsent(Action):
             return []
         try:
             with transaction(sessions()) as session:
+                known = has_consented(session, uid)
                 user = give_consent(
                     session, uid, first_name=first_name(tracker), timezone=settings().coach_tz
                 )
@@ -109,6 +110,13 @@ class ActionGiveConsent(Action):
                 )
             )
             return []
+        if known:
+            # A « oui » to « par quoi voulez-vous commencer ? », or an old button pressed.
+            dispatcher.utter_message(
+                text="Avec plaisir ! Dites-moi avec vos mots ce qui vous amène, ou choisissez :",
+                buttons=MAIN_TOPICS,
+            )
+            return []
         dispatcher.utter_message(
             text=(
                 "Merci pour votre confiance ! J'utilise le fuseau horaire "
@@ -120,18 +128,54 @@ class ActionGiveConsent(Action):
         return []
 
 
+DECLINED = (
+    "C'est entendu : je n'enregistre rien vous concernant. "
+    "Si vous changez d'avis, tapez /start. Bon courage pour vos démarches !"
+)
+# Said to a person who consented earlier: a « non » never takes their consent back.
+ALREADY_CONSENTED = (
+    "Votre accord est déjà enregistré et je ne touche à rien : ce que vous m'avez confié "
+    "reste là pour vous accompagner. Si vous préférez tout effacer, tapez /supprimer "
+    "(et /export d'abord pour recevoir vos données)."
+)
+NOT_NOW = (
+    "Pas de souci, rien ne presse. Je reste là : écrivez-moi quand vous voulez, ou choisissez :"
+)
+CONSENT_UNKNOWN = (
+    "Un souci technique m'empêche de vérifier votre accord pour le moment : je ne change "
+    "rien. Réessayez dans quelques minutes."
+)
+
+
 class ActionDeclineConsent(Action):
+    """« Non merci » to the consent question — or a « non » that only looks like it.
+
+    Refusing consent exists only before consent: then nothing of ours is stored and the
+    bot is asked to drop the few command events Rasa kept (``forget``). From a person who
+    already consented (a « non » typed after /start's « par quoi voulez-vous commencer ? »,
+    an old « Non merci » button, « je refuse » in passing), it is never a withdrawal: their
+    data and the conversation stay, and /supprimer is the way to erase them.
+    """
+
     def name(self) -> str:
         return "action_decline_consent"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text=(
-                "C'est entendu : je n'enregistre rien vous concernant. "
-                "Si vous changez d'avis, tapez /start. Bon courage pour vos démarches !"
-            ),
-            json_message={"rebond": "forget"},
-        )
+        uid = telegram_user_id(tracker)
+        try:
+            consented = uid is not None and _consented(uid)
+        except SQLAlchemyError:
+            log.exception("database unavailable in action_decline_consent")
+            # Unknown: forgetting could wipe a consented person's dialogue. Change nothing.
+            dispatcher.utter_message(text=CONSENT_UNKNOWN)
+            return []
+        if consented:
+            if (tracker.latest_message or {}).get("intent", {}).get("name") == "consent_decline":
+                dispatcher.utter_message(text=ALREADY_CONSENTED)
+            else:
+                dispatcher.utter_message(text=NOT_NOW, buttons=MAIN_TOPICS)
+            return []
+        dispatcher.utter_message(text=DECLINED, json_message={"rebond": "forget"})
         return []

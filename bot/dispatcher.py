@@ -42,7 +42,7 @@ Guarantees (and their limits)
   and ``BadRequest``: ``failed`` for good. A network error that proves the request never
   left (connection refused or timed out, pool timeout, no underlying cause — which includes
   Telegram answering 5xx, conventionally "not processed") and any other
-  exception raised by ``deliver`` (e.g. Rasa unreachable before anything was sent): retried
+  exception raised by ``deliver`` (e.g. a database error before anything was sent): retried
   with exponential backoff through ``next_attempt_at`` (10 s, 20 s, 40 s… capped at 15 min),
   ``failed`` after ``max_attempts`` (6). A network error *after* the request was written
   (read timeout, connection reset) is ambiguous — Telegram may have delivered it — so by
@@ -51,6 +51,15 @@ Guarantees (and their limits)
   ``DeliverLater`` (raised by ``deliver`` before sending anything, e.g. the person is
   answering a guided question right now) requeues the row for that many seconds later,
   without counting an attempt.
+- **Rasa outages never fail a reminder.** ``RasaUnavailable`` raised by ``deliver`` (Rasa
+  unreachable, timed out, 5xx, or its empty answer when an action failed) leaves the row
+  ``pending``: it is tried again with backoff (``backoff_base`` × 2ⁿ, capped at
+  ``backoff_max``, 15 min), without counting an attempt, however long the outage lasts.
+  The outage streak n is kept in ``last_error`` (``rasa_unavailable:n``). For
+  ``rasa_pause`` seconds after such an error, the other conversation-opening reminders
+  (those with an ``intent``) are deferred the same way without calling Rasa, so a frozen
+  Rasa does not hold every sending slot. ``RasaRejected`` (4xx: unknown intent, bad token)
+  is not an outage: retried and counted like any other error.
 - **Rates.** A token bucket paces this process at ``rate_per_second`` (Telegram allows about
   30 messages/s per bot), with a burst of a quarter second's worth to make up for short
   stalls (PTB's ``AIORateLimiter`` allows a whole second's), and two messages to the same chat
@@ -61,6 +70,10 @@ Guarantees (and their limits)
 
 ``deliver`` contract: raise only if *nothing* reached the user. Once a first message went
 out (e.g. the first of several Rasa replies), return normally, or the retry would repeat it.
+Return ``None`` when the message went out, or the collection of what was sent (replies,
+messages): an **empty** collection means nothing reached the person, so the row is *not*
+marked ``sent`` — it is retried as an error (``last_error`` ``"nothing_sent"``), counted.
+A reminder is ``sent`` only if a message went out.
 """
 
 from __future__ import annotations
@@ -76,7 +89,7 @@ import secrets
 import socket
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sized
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -86,6 +99,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.rasa_client import RasaRejected, RasaUnavailable
 from bot.rendering import Button
 from coach.db import transaction
 from coach.reminders import (
@@ -115,7 +129,11 @@ from coach.users import find_user
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[ReminderSnapshot], Awaitable[None]]
+#: Returns None (the message went out) or what was sent (empty: nothing went out).
+Deliver = Callable[[ReminderSnapshot], Awaitable[object]]
+#: ``last_error`` of a row deferred by a Rasa outage: ``rasa_unavailable:<streak>``.
+RASA_DOWN = "rasa_unavailable"
+NOTHING_SENT = "nothing_sent"
 
 
 class DeliverLater(Exception):
@@ -195,6 +213,8 @@ class DispatchStats:
     released: int = 0
     skipped: int = 0  # lost the row between claim and send (cancelled or taken over)
     deferred: int = 0  # DeliverLater: the person was in the middle of a guided question
+    rasa_down: int = 0  # deferred because Rasa was unavailable (never counted, never failed)
+    nothing_sent: int = 0  # deliver returned an empty collection: retried, not marked sent
 
 
 class ReminderDispatcher:
@@ -216,7 +236,8 @@ class ReminderDispatcher:
         backoff_max: float = 900.0,
         claim_lease: dt.timedelta = CLAIM_LEASE,
         sending_lease: dt.timedelta = SENDING_LEASE,
-        deliver_timeout: float = 30.0,
+        deliver_timeout: float = 90.0,
+        rasa_pause: float = 5.0,
         poll_interval: float = 1.0,
         reap_interval: float = 10.0,
         on_ambiguous: Literal["give_up", "retry"] = "give_up",
@@ -234,7 +255,12 @@ class ReminderDispatcher:
         self._backoff_max = backoff_max
         self._claim_lease = claim_lease
         self._sending_lease = sending_lease
+        # Above the Rasa client's own deadlines (tracker read 10 s + turn 30 s) plus the
+        # Telegram sends, so that a slow Rasa ends as RasaUnavailable (deferred), not as
+        # an unknown outcome.
         self._deliver_timeout = deliver_timeout
+        self._rasa_pause = rasa_pause
+        self._rasa_down_until: dt.datetime | None = None  # on this dispatcher's clock
         self._poll_interval = poll_interval
         self._reap_interval = reap_interval
         self._on_ambiguous = on_ambiguous
@@ -368,6 +394,13 @@ class ReminderDispatcher:
 
     async def _send_one(self, snapshot: ReminderSnapshot) -> int:
         async with self._slots:
+            if snapshot.intent is not None and self._rasa_seen_down():
+                # Rasa just failed another reminder: do not spend a slot finding out again.
+                if await asyncio.to_thread(self._begin_sync, snapshot.id, self._clock()):
+                    await self._rasa_down(snapshot, None)
+                else:
+                    self.stats.skipped += 1
+                return 0
             await self._bucket.acquire()
             if self._stopping:
                 await self._release([snapshot.id])
@@ -378,7 +411,16 @@ class ReminderDispatcher:
                 return 0
             self._chat_next[snapshot.chat_id] = time.monotonic() + self._per_chat
             try:
-                await asyncio.wait_for(self._deliver(snapshot), self._deliver_timeout)
+                shown = await asyncio.wait_for(self._deliver(snapshot), self._deliver_timeout)
+            except RasaRejected as error:
+                # Rasa refused the request itself (4xx): not an outage, it would fail again.
+                await self._retry(snapshot, type(error).__name__)
+                return 0
+            except RasaUnavailable as error:
+                # Raised before anything was sent (the relay asks Rasa first): never counted.
+                self._rasa_down_until = self._clock() + dt.timedelta(seconds=self._rasa_pause)
+                await self._rasa_down(snapshot, error)
+                return 0
             except RetryAfter as error:
                 await self._on_retry_after(snapshot, error)
                 return 0
@@ -408,6 +450,12 @@ class ReminderDispatcher:
                 log.warning("reminder %d: delivery error %s", snapshot.id, type(error).__name__)
                 await self._retry(snapshot, type(error).__name__)
                 return 0
+            if _nothing_shown(shown):
+                # The turn ran but nothing reached the person: never "sent".
+                self.stats.nothing_sent += 1
+                log.warning("reminder %d: nothing was sent to the person", snapshot.id)
+                await self._retry(snapshot, NOTHING_SENT)
+                return 0
             return await self._finish(snapshot)
 
     # -- outcomes -------------------------------------------------------------------------
@@ -435,6 +483,28 @@ class ReminderDispatcher:
         self.stats.throttled += 1
         log.warning("reminders: Telegram flood control, pausing %.0f s", seconds)
         await self._requeue(snapshot, seconds, "RetryAfter")
+
+    def _rasa_seen_down(self) -> bool:
+        """Whether Rasa failed a reminder less than ``rasa_pause`` seconds ago."""
+        return self._rasa_down_until is not None and self._clock() < self._rasa_down_until
+
+    async def _rasa_down(self, snapshot: ReminderSnapshot, error: Exception | None) -> None:
+        """Rasa is unavailable: back to ``pending`` with the outage backoff, uncounted."""
+        streak = rasa_outage_streak(snapshot.last_error)
+        delay = min(
+            self._backoff_max, self._backoff_base * 2 ** min(streak, 20) * random.uniform(0.9, 1.1)
+        )
+        self.stats.rasa_down += 1
+        if error is not None:
+            log.log(
+                logging.WARNING if streak == 0 else logging.INFO,
+                "reminder %d: Rasa unavailable (%s), deferred %.0f s (outage streak %d)",
+                snapshot.id,
+                type(error).__name__,
+                delay,
+                streak + 1,
+            )
+        await self._requeue(snapshot, delay, f"{RASA_DOWN}:{streak + 1}")
 
     async def _later(self, snapshot: ReminderSnapshot, seconds: float) -> None:
         self.stats.deferred += 1
@@ -556,6 +626,23 @@ class ReminderDispatcher:
 async def _wait(event: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(event.wait(), seconds)
+
+
+def rasa_outage_streak(last_error: str | None) -> int:
+    """How many times in a row a row was deferred for a Rasa outage (0: the last attempt,
+    if any, failed otherwise)."""
+    prefix = f"{RASA_DOWN}:"
+    if last_error is None or not last_error.startswith(prefix):
+        return 0
+    try:
+        return max(0, int(last_error.removeprefix(prefix)))
+    except ValueError:
+        return 0
+
+
+def _nothing_shown(shown: object) -> bool:
+    """``deliver`` returned an empty collection: nothing reached the person."""
+    return isinstance(shown, Sized) and not isinstance(shown, str | bytes) and len(shown) == 0
 
 
 def _ambiguous(error: NetworkError) -> bool:
@@ -698,13 +785,21 @@ def answer_reminder_button(
 def text_deliver(bot: Any, *, converse: Deliver | None = None) -> Deliver:
     """A ``deliver`` for the dispatcher: plain reminders become one message with the three
     buttons; reminders carrying an ``intent`` go to ``converse`` (the bot's Rasa
-    ``trigger_intent`` + relay of the answer) when given."""
+    ``trigger_intent`` + relay of the answer) when given.
 
-    async def deliver(snapshot: ReminderSnapshot) -> None:
+    ``converse`` follows the ``deliver`` contract: it raises ``RasaUnavailable`` (Rasa
+    down, or its empty answer) before sending anything — the dispatcher defers the row —
+    and returns what it sent. If Rasa's turn showed nothing at all (an empty collection),
+    the reminder goes out as a plain one instead, so that it is never marked ``sent``
+    without a message."""
+
+    async def deliver(snapshot: ReminderSnapshot) -> object:
         if snapshot.intent is not None and converse is not None:
-            await converse(snapshot)
-            return
-        await bot.send_message(
+            shown = await converse(snapshot)
+            if not _nothing_shown(shown):
+                return shown
+            log.warning("reminder %d: Rasa's turn showed nothing, sent plain", snapshot.id)
+        return await bot.send_message(
             snapshot.chat_id, reminder_text(snapshot), reply_markup=reminder_markup(snapshot.id)
         )
 

@@ -34,12 +34,19 @@ from coach.db import transaction
 from coach.feedbacks import mood_series, patterns_for
 from coach.intake import format_date_fr
 from coach.interpretation import CHART_MOOD, CHART_THEMES, charts_to_draw
-from coach.privacy import delete_tracker, delete_user, export_user
+from coach.privacy import erase_person, export_user, forget_unconsented
 from coach.reminders import ReminderSnapshot, user_day
 from coach.reminders import cancel as cancel_reminder
+from coach.retention import ACCOUNT_KEPT
 from coach.safety import CRISIS_REPLY, detect_crisis
 from coach.swot import draft_of, latest_swot
-from coach.users import find_user, has_consented, record_crisis, sender_id_for
+from coach.users import (
+    find_user,
+    has_consented,
+    record_crisis,
+    sender_id_for,
+    touch_activity,
+)
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +136,15 @@ ERASED = (
     "C'est fait : toutes vos données ont été effacées, conversation comprise. "
     "Au revoir, et bon courage pour la suite."
 )
+ERASE_FAILED = (
+    "Je n'ai pas pu tout effacer à cause d'un souci technique, désolé : rien n'a été "
+    "supprimé pour l'instant. Tapez /supprimer à nouveau dans quelques minutes."
+)
+#: Seconds to read the consent before a turn: a hung database gets the « souci technique »
+#: answer instead of holding the person's queue.
+CONSENT_READ_SECONDS = 3.0
+#: The whole turn answers within this many seconds (SPEC §10: 35 s with the sending).
+TURN_SECONDS = 32.0
 
 
 @dataclass(frozen=True)
@@ -212,7 +228,7 @@ class Relay:
             except SQLAlchemyError:
                 log.exception("reflection settings failed")
                 return [Reply(text=DB_DOWN)]
-            return [reply]
+            return await self._noted(speaker, [reply])
         if payload.startswith(preferences.QUIET_PREFIX):
             try:
                 reply = await asyncio.to_thread(
@@ -221,7 +237,7 @@ class Relay:
             except SQLAlchemyError:
                 log.exception("quiet hours settings failed")
                 return [Reply(text=DB_DOWN)]
-            return [reply]
+            return await self._noted(speaker, [reply])
         if payload.startswith(REMINDER_PREFIX):
             # Reminder buttons act on our own rows directly: no dialogue turn is needed.
             try:
@@ -229,7 +245,7 @@ class Relay:
             except SQLAlchemyError:
                 log.exception("reminder button failed")
                 return [Reply(text=DB_DOWN)]
-            return [Reply(text=text)]
+            return await self._noted(speaker, [Reply(text=text)])
         return await self._relay(speaker, payload, typed=False, key=key)
 
     def _reminder_button(self, speaker: Speaker, payload: str) -> str:
@@ -340,21 +356,52 @@ class Relay:
         metadata: dict[str, Any] = {"first_name": speaker.first_name} if speaker.first_name else {}
         if key is not None:
             metadata["update_id"] = key
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
-            consented = await asyncio.to_thread(self._consented, speaker.telegram_user_id)
-        except SQLAlchemyError:
-            log.exception("database unavailable")
+            consented = await asyncio.wait_for(
+                asyncio.to_thread(self._consented, speaker.telegram_user_id),
+                CONSENT_READ_SECONDS,
+            )
+        except (SQLAlchemyError, TimeoutError) as error:
+            log.error("database unavailable (%s)", type(error).__name__)
             return [Reply(text=DB_DOWN)]
         if not consented and (typed or message.split("{", 1)[0] not in PRE_CONSENT_PAYLOADS):
             message = "/start"
             metadata["reprompt"] = True
         try:
             raw = await self._rasa.send_message(
-                sender_id_for(speaker.telegram_user_id), message, metadata
+                sender_id_for(speaker.telegram_user_id),
+                message,
+                metadata,
+                deadline=max(5.0, TURN_SECONDS - (loop.time() - started)),
             )
         except RasaUnavailable:
             return [Reply(text=RASA_DOWN)]
-        return await self._apply_directives(speaker, parse_rasa_messages(raw))
+        shown = await self._apply_directives(speaker, parse_rasa_messages(raw))
+        return await self._noted(speaker, shown) if consented else shown
+
+    async def _noted(self, speaker: Speaker, shown: list[Reply]) -> list[Reply]:
+        """``shown``, after noting the person's activity; a retention warning it lifted
+        is said (the account is kept)."""
+        if await self._touch(speaker.telegram_user_id):
+            return [*shown, Reply(text=ACCOUNT_KEPT)]
+        return shown
+
+    async def _touch(self, telegram_user_id: int) -> bool:
+        """Note the person's activity (retention); True when it lifted a warning. Best
+        effort: a database problem here never costs the turn its answer."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(self._touch_now, telegram_user_id), CONSENT_READ_SECONDS
+            )
+        except (SQLAlchemyError, TimeoutError) as error:
+            log.warning("could not note activity (%s)", type(error).__name__)
+            return False
+
+    def _touch_now(self, telegram_user_id: int) -> bool:
+        with transaction(self._sessions) as session:
+            return touch_activity(session, telegram_user_id, now=self._clock())
 
     async def _apply_directives(self, speaker: Speaker, replies: list[Reply]) -> list[Reply]:
         shown: list[Reply] = []
@@ -385,18 +432,25 @@ class Relay:
             shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
             return shown + await asyncio.to_thread(self._swot_chart, uid)
         if reply.directive == "erase":
-            await asyncio.to_thread(self._erase, uid)
+            try:
+                await asyncio.to_thread(erase_person, self._sessions, self._tracker_url, uid)
+            except SQLAlchemyError as error:
+                # Tracker first, then our rows: a failure leaves the account whole, so
+                # the person can simply ask again.
+                log.error("erasure failed (%s)", type(error).__name__)
+                return [Reply(text=ERASE_FAILED)]
             return [Reply(text=reply.text or ERASED)]
         if reply.directive == "forget":
-            # Consent refused: drop even the few command events Rasa kept.
-            await asyncio.to_thread(delete_tracker, self._tracker_url, uid)
+            # Consent refused: drop even the few command events Rasa kept (never the
+            # conversation of a person who had consented before).
+            await asyncio.to_thread(forget_unconsented, self._sessions, self._tracker_url, uid)
             return [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
         log.warning("unknown directive %r ignored", reply.directive)
         return [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
 
     def _export(self, telegram_user_id: int) -> dict[str, Any]:
         with self._sessions() as session:
-            return export_user(session, telegram_user_id)
+            return export_user(session, telegram_user_id, tracker=self._tracker_url)
 
     def _charts(self, telegram_user_id: int) -> list[Reply]:
         """The /bilan charts that have something to show (none: the action's text says so)."""
@@ -449,11 +503,6 @@ class Relay:
         caption = SWOT_CAPTION.format(day=format_date_fr(day))
         return [Reply(photo=png, photo_caption=caption, photo_name="rebond-swot.png")]
 
-    def _erase(self, telegram_user_id: int) -> None:
-        with transaction(self._sessions) as session:
-            delete_user(session, telegram_user_id)
-        delete_tracker(self._tracker_url, telegram_user_id)
-
 
 def answers_to(events: list[dict[str, Any]], key: int) -> list[dict[str, Any]] | None:
     """The bot messages (REST channel shape) that followed the user event of update
@@ -503,4 +552,6 @@ def export_summary(data: dict[str, Any]) -> str:
     }
     lines = ["Voici tout ce que je garde à votre sujet (détail dans le fichier joint) :"]
     lines += [f"• {label} : {len(data.get(key) or [])}" for key, label in labels.items()]
+    if "conversation" in data:
+        lines.append(f"• messages de notre conversation : {len(data['conversation'])}")
     return "\n".join(lines)

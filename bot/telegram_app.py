@@ -33,10 +33,10 @@ from bot.relay import COMMAND_DESCRIPTIONS, Relay, Speaker
 from bot.rendering import PayloadStore, Reply, keyboard_rows, split_text
 from coach.db import make_engine, make_session_factory
 from coach.reminders import ReminderSnapshot
+from coach.retention import daily_loop
 from coach.settings import Settings
 
 log = logging.getLogger(__name__)
-
 
 
 def telegram_request(*, read_timeout: float = 10.0, pool_size: int = 1) -> HTTPXRequest:
@@ -191,20 +191,26 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         queue.ready.set()
     await gateway.resume()
 
-    async def converse(reminder: ReminderSnapshot) -> None:
+    async def converse(reminder: ReminderSnapshot) -> list[Reply]:
         # A reminder that opens a conversation: Rasa answers as if the user had asked.
+        # What was shown goes back to the dispatcher: nothing shown is never « sent ».
         async with app.bot_data["locks"](reminder.chat_id):
             replies = await relay.remind(Speaker(reminder.chat_id), reminder)
             await send_replies(app.bot, reminder.chat_id, replies, app.bot_data["payloads"])
+            return replies
 
+    stop = asyncio.Event()
+    app.bot_data["stop"] = stop
+    # Daily retention (coach.retention): old tracker events, inactive accounts.
+    app.bot_data["retention_task"] = asyncio.create_task(
+        daily_loop(sessions, settings.tracker_database_url, stop)
+    )
     if settings.reminders_enabled:
-        stop = asyncio.Event()
         dispatcher = ReminderDispatcher(
             sessions,
             text_deliver(app.bot, converse=converse),
             rate_per_second=settings.reminder_rate,
         )
-        app.bot_data["dispatcher_stop"] = stop
         app.bot_data["dispatcher_task"] = asyncio.create_task(dispatcher.run_forever(stop))
     try:
         await app.bot.set_my_commands(
@@ -221,12 +227,15 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     relay = app.bot_data.get("relay")
     if relay is not None:
         await relay.wait_background()
-    stop = app.bot_data.pop("dispatcher_stop", None)
-    task = app.bot_data.pop("dispatcher_task", None)
-    if stop is not None and task is not None:
+    stop = app.bot_data.pop("stop", None)
+    if stop is not None:
         stop.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, timeout=30)
+    # In-flight reminders finish (a turn's worst case is 35 s) before the clients close.
+    for name, seconds in (("dispatcher_task", 45), ("retention_task", 30)):
+        task = app.bot_data.pop(name, None)
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, timeout=seconds)
     http = app.bot_data.pop("http", None)
     if http is not None:
         await http.aclose()

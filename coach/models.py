@@ -99,6 +99,15 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     linkedin: Mapped[str | None] = mapped_column(String(300))
+    # Retention (coach.retention): the last time the person wrote to the bot, kept to within
+    # an hour (coach.users.touch_activity), and when they were told that their inactive
+    # account would be erased. Writing again clears the warning. ``last_active_at`` is
+    # nullable only because SQLite cannot add a NOT NULL column without rebuilding ``users``
+    # (migration 0009); every row gets a value, and readers fall back on ``consent_at``.
+    last_active_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), default=utcnow, index=True
+    )
+    retention_warned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     rejections: Mapped[list[Rejection]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -68,7 +68,7 @@ from sqlalchemy.orm import Session
 from coach.models import Reminder, User
 from coach.safety import CRISIS_PAUSE
 from coach.timeparse import format_fr, local_datetime
-from coach.users import in_safety_pause
+from coach.users import RETENTION_NOTICE, in_safety_pause
 
 __all__ = [
     "CLAIM_LEASE",
@@ -274,6 +274,8 @@ class ReminderSnapshot:
     attempts: int
     late_by: dt.timedelta
     timezone: str = DEFAULT_TZ
+    #: Why the previous attempt did not go out (the dispatcher reads its Rasa-outage streak).
+    last_error: str | None = None
 
     @property
     def text(self) -> str | None:
@@ -667,7 +669,9 @@ def claim_due(session: Session, *, worker_id: str, now: dt.datetime, limit: int)
             Reminder.status == PENDING,
             Reminder.due_at <= now,
             or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),
-            User.reminders_paused.is_(False),
+            # Pausing reminders never hides the notice that an account is about to be
+            # erased (coach.retention): the person must be able to keep it.
+            or_(User.reminders_paused.is_(False), Reminder.kind == RETENTION_NOTICE),
         )
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
@@ -693,6 +697,7 @@ def claim_due(session: Session, *, worker_id: str, now: dt.datetime, limit: int)
                     attempts=reminder.attempts,
                     late_by=max(now - reminder.due_at, dt.timedelta(0)),
                     timezone=user.timezone or DEFAULT_TZ,
+                    last_error=reminder.last_error,
                 )
             )
         elif decision.action == "hold":

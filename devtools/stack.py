@@ -2,6 +2,17 @@
 
 Used by ``make run`` and by the end-to-end tests, so both run the very same processes.
 Rasa lives in its own environment (.venv-rasa, Python 3.10); everything else in .venv.
+
+Least exposure (issue 13):
+- both servers listen on 127.0.0.1 only;
+- the action server answers Rasa only: a secret generated per run (or ACTION_SERVER_SECRET)
+  goes to the action server and to Rasa through their environments, Rasa sends it in the
+  ``X-Rebond-Action-Secret`` header (see actions/server.py);
+- no secret on a command line: Rasa starts through deploy/rasa_server.py, which takes the
+  auth token from the environment; the endpoints file names secrets as ``${VAR}``, which Rasa
+  expands from its environment, so the file holds none (it is 0600 all the same);
+- each process gets only the secrets it uses (the Telegram token stays in the bot's process);
+- var/ and the log folder are 0700, the files we create 0600 (``umask`` 077 for children).
 """
 
 from __future__ import annotations
@@ -15,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +36,33 @@ import yaml
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+RASA_ENTRY = ROOT / "deploy" / "rasa_server.py"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "models" / "rebond.tar.gz"
+
+ACTION_SECRET_ENV = "ACTION_SERVER_SECRET"
+ACTION_SECRET_HEADER = "X-Rebond-Action-Secret"
+TRACKER_PASSWORD_ENV = "TRACKER_DB_PASSWORD"
+PRIVATE_UMASK = 0o077
+
+# Never inherited by a child process; each gets back only those it uses (child_env).
+SECRET_VARIABLES = frozenset(
+    {
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "RASA_AUTH_TOKEN",
+        ACTION_SECRET_ENV,
+        "DATABASE_URL",
+        "TRACKER_DATABASE_URL",
+        TRACKER_PASSWORD_ENV,
+        "REDIS_URL",
+        "POSTGRES_PASSWORD",
+        "APP_DB_PASSWORD",
+        "RASA_TRACKER_PASSWORD",
+        "TRACKER_ERASER_PASSWORD",
+    }
+)
 
 
 def free_port() -> int:
@@ -53,6 +88,12 @@ def tracker_store_config(url: str, root: Path = ROOT) -> dict[str, Any]:
             "url": parsed.host or "127.0.0.1",
             "port": parsed.port or 5432,
             "db": parsed.database or "rasa",
+            # Passed to libpq: a database that is down or locked costs Rasa seconds, so
+            # that its turn fails within the relay's deadline instead of hanging.
+            "query": {
+                "connect_timeout": "5",
+                "options": "-c statement_timeout=15000 -c lock_timeout=5000",
+            },
         }
         if parsed.username:
             config["username"] = parsed.username
@@ -62,14 +103,91 @@ def tracker_store_config(url: str, root: Path = ROOT) -> dict[str, Any]:
     raise ValueError(f"unsupported tracker database: {backend}")
 
 
-def write_endpoints(path: Path, *, action_port: int, tracker_url: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    endpoints = {
-        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
-        "tracker_store": tracker_store_config(tracker_url),
-    }
-    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) and make it 0700, even if it existed with wider rights."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
     return path
+
+
+def _open_private(path: Path, flags: int) -> int:
+    """A file descriptor on ``path``, created 0600 (and narrowed to 0600 if it existed)."""
+    fd = os.open(path, flags | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def write_private(path: Path, text: str) -> Path:
+    private_dir(path.parent)
+    with os.fdopen(_open_private(path, os.O_WRONLY | os.O_TRUNC), "w", encoding="utf-8") as out:
+        out.write(text)
+    return path
+
+
+def open_log(path: Path) -> int:
+    """An append-only descriptor on a log file (0600) for a child's stdout and stderr."""
+    private_dir(path.parent)
+    return _open_private(path, os.O_WRONLY | os.O_APPEND)
+
+
+def endpoints_document(
+    *, action_port: int, tracker_url: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Rasa's endpoints (secrets as ``${VAR}`` references) and the variables they reference."""
+    tracker = tracker_store_config(tracker_url)
+    env: dict[str, str] = {}
+    if "password" in tracker:
+        env[TRACKER_PASSWORD_ENV] = str(tracker["password"])
+        tracker["password"] = f"${{{TRACKER_PASSWORD_ENV}}}"
+    endpoints = {
+        "action_endpoint": {
+            "url": f"http://127.0.0.1:{action_port}/webhook",
+            "headers": {ACTION_SECRET_HEADER: f"${{{ACTION_SECRET_ENV}}}"},
+        },
+        "tracker_store": tracker,
+    }
+    return endpoints, env
+
+
+def write_endpoints(
+    path: Path, *, action_port: int, tracker_url: str
+) -> tuple[Path, dict[str, str]]:
+    """Write Rasa's endpoints file (0600, no secret in it); returns it and the variables Rasa
+    needs in its environment to expand it."""
+    endpoints, env = endpoints_document(action_port=action_port, tracker_url=tracker_url)
+    write_private(path, yaml.safe_dump(endpoints, sort_keys=False))
+    return path, env
+
+
+def child_env(base: Mapping[str, str], **own: str) -> dict[str, str]:
+    """``base`` without any secret, plus the ones this child uses."""
+    env = {key: value for key, value in base.items() if key not in SECRET_VARIABLES}
+    env.update(own)
+    return env
+
+
+def rasa_command(*, model: Path, endpoints: Path, port: int) -> list[str]:
+    """``rasa run`` through deploy/rasa_server.py: the token comes from RASA_AUTH_TOKEN."""
+    return [
+        str(RASA_PYTHON),
+        str(RASA_ENTRY),
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
+def action_server_command(*, port: int) -> list[str]:
+    return [str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)]
 
 
 @dataclass
@@ -78,6 +196,9 @@ class Stack:
     action_url: str
     auth_token: str
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    action_secret: str = ""
+    log_dir: Path | None = None
+    endpoints: Path | None = None
 
 
 def _wait_ready(
@@ -122,6 +243,7 @@ def running_stack(
     rasa_port: int | None = None,
     action_port: int | None = None,
     auth_token: str | None = None,
+    action_secret: str | None = None,
     extra_env: dict[str, str] | None = None,
     timeout: float = 180.0,
 ) -> Iterator[Stack]:
@@ -130,60 +252,67 @@ def running_stack(
         raise FileNotFoundError(f"no trained model at {model}: run `make model` first")
     rasa_port = rasa_port or free_port()
     action_port = action_port or free_port()
-    # Hex: a urlsafe token may start with "-", which the rasa CLI reads as an option.
+    # Hex: URL-safe, and never starts with "-".
     auth_token = auth_token or secrets.token_hex(24)
-    log_dir.mkdir(parents=True, exist_ok=True)
-    endpoints = write_endpoints(
+    action_secret = action_secret or secrets.token_hex(24)
+    private_dir(log_dir)
+    endpoints, endpoints_env = write_endpoints(
         log_dir.parent / f"endpoints-{rasa_port}.yml",
         action_port=action_port,
         tracker_url=tracker_url,
     )
-    env = {
-        **os.environ,
-        **(extra_env or {}),
-        "DATABASE_URL": database_url,
-        "TRACKER_DATABASE_URL": tracker_url,
-        "PYTHONUNBUFFERED": "1",
-    }
-    stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", auth_token)
+    common = {**os.environ, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
+    actions_env = child_env(common, DATABASE_URL=database_url, **{ACTION_SECRET_ENV: action_secret})
+    rasa_env = child_env(
+        common,
+        RASA_AUTH_TOKEN=auth_token,
+        RASA_TELEMETRY_ENABLED="false",
+        **{ACTION_SECRET_ENV: action_secret},
+        **endpoints_env,
+    )
+    for key, value in (extra_env or {}).items():  # a test may hand a child anything
+        actions_env.setdefault(key, value)
+        rasa_env.setdefault(key, value)
+    stack = Stack(
+        f"http://127.0.0.1:{rasa_port}",
+        f"http://127.0.0.1:{action_port}",
+        auth_token,
+        action_secret=action_secret,
+        log_dir=log_dir,
+        endpoints=endpoints,
+    )
     action_log = log_dir / "actions.log"
     rasa_log = log_dir / "rasa.log"
     try:
         # Own sessions: Ctrl-C in the terminal reaches us only, and we stop them in order.
-        with action_log.open("ab") as out:
+        # umask 077: whatever the children create (SQLite tracker, caches) is theirs only.
+        out = open_log(action_log)
+        try:
             actions = subprocess.Popen(
-                [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+                action_server_command(port=action_port),
                 cwd=ROOT,
-                env=env,
+                env=actions_env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                umask=PRIVATE_UMASK,
             )
+        finally:
+            os.close(out)
         stack.processes.append(actions)
-        with rasa_log.open("ab") as out:
+        out = open_log(rasa_log)
+        try:
             rasa = subprocess.Popen(
-                [
-                    str(RASA),
-                    "run",
-                    "--model",
-                    str(model),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(ROOT / "credentials.yml"),
-                    "--enable-api",
-                    f"--auth-token={auth_token}",
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa_port),
-                ],
+                rasa_command(model=model, endpoints=endpoints, port=rasa_port),
                 cwd=ROOT,
-                env=env,
+                env=rasa_env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                umask=PRIVATE_UMASK,
             )
+        finally:
+            os.close(out)
         stack.processes.append(rasa)
         _wait_ready(
             lambda: httpx.get(f"{stack.action_url}/health", timeout=2).status_code == 200,
@@ -206,20 +335,26 @@ def running_stack(
         yield stack
     finally:
         _stop(stack.processes)
+        endpoints.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Rebond locally (make run)")
     parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from coach.settings import Settings
+    from coach.settings import VAR_DIR, Settings
 
+    # Everything this process writes under var/ (SQLite files, exports, charts) is private.
+    os.umask(PRIVATE_UMASK)
+    private_dir(VAR_DIR)
     settings = Settings.from_env()
     print("Démarrage de Rebond (serveur d'actions et Rasa, environ 30 s)…", flush=True)
     with running_stack(
         database_url=settings.database_url,
         tracker_url=settings.tracker_database_url,
+        log_dir=VAR_DIR / "log",
         auth_token=settings.rasa_auth_token,
+        action_secret=os.environ.get(ACTION_SECRET_ENV) or None,
     ) as stack:
         os.environ["RASA_URL"] = stack.rasa_url
         os.environ["RASA_AUTH_TOKEN"] = stack.auth_token

@@ -26,7 +26,8 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(url)
+    # A migration may lock and rewrite whole tables: no statement or lock time limit.
+    engine = make_engine(url, statement_timeout_ms=0, lock_timeout_ms=0)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

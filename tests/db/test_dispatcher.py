@@ -29,9 +29,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.dispatcher import DeliverLater, ReminderDispatcher
+from bot.rasa_client import RasaRejected, RasaUnavailable
 from coach import reminders as rem
 from coach.db import make_engine, make_session_factory, transaction, upgrade
 from coach.models import Reminder, User
+from coach.users import RETENTION_NOTICE
 
 NOON = dt.time(12, 0)
 WORKER = Path(__file__).resolve().parent / "dispatcher_worker.py"
@@ -414,6 +416,238 @@ async def test_other_exceptions_are_retried(factory: sessionmaker[Session]) -> N
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "RuntimeError")
 
 
+# --------------------------------------------------------------------------- Rasa outages
+
+
+def with_intent(factory: sessionmaker[Session], ids: list[int]) -> None:
+    """Make these reminders open a conversation (Rasa ``trigger_intent``)."""
+    with transaction(factory) as session:
+        for rid in ids:
+            row = session.get(Reminder, rid)
+            assert row is not None
+            row.kind = "milestone"
+            row.payload = {"intent": "EXTERNAL_goal_milestone", "text": "étape 2 de « SQL »"}
+
+
+class FakeBot:
+    """Telegram's sendMessage: records what reached the person."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str, **_options: object) -> dict[str, int]:
+        self.sent.append((chat_id, text))
+        return {"message_id": len(self.sent)}
+
+
+class ScriptedRasa:
+    """Rasa's HTTP API: no form in progress; each trigger_intent answers the next step of
+    ``script`` ("down", "empty", "500", "blank" or a text), the last one repeating."""
+
+    def __init__(self, *script: str) -> None:
+        self.script = list(script)
+        self.triggers = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json={"active_loop": {}, "latest_event_time": 0})
+        step = self.script[min(self.triggers, len(self.script) - 1)]
+        self.triggers += 1
+        if step == "down":
+            raise httpx.ConnectError("connection refused", request=request)
+        if step == "500":
+            return httpx.Response(500, json={"status": "failure"})
+        messages: list[dict[str, str]] = [{"recipient_id": "1"}]  # "blank": nothing to show
+        if step == "empty":
+            messages = []  # an action or the action server failed on Rasa's side
+        elif step != "blank":
+            messages = [{"recipient_id": "1", "text": step}]
+        return httpx.Response(200, json={"tracker": {}, "messages": messages})
+
+
+def telegram_deliver(
+    factory: sessionmaker[Session], rasa: ScriptedRasa, bot: FakeBot
+) -> Callable[[rem.ReminderSnapshot], Awaitable[object]]:
+    """The deliver chain of bot/telegram_app.py: text_deliver → converse → Relay.remind
+    → RasaClient, with Rasa and Telegram played by fakes."""
+    from bot.dispatcher import text_deliver
+    from bot.rasa_client import RasaClient
+    from bot.relay import Relay, Speaker
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(rasa))
+    client = RasaClient("http://rasa.test", auth_token="t", http=http, retries=0)
+    relay = Relay(rasa=client, session_factory=factory, tracker_url="sqlite://")
+
+    async def converse(snapshot: rem.ReminderSnapshot) -> object:
+        replies = await relay.remind(Speaker(snapshot.chat_id), snapshot)
+        for reply in replies:
+            await bot.send_message(snapshot.chat_id, reply.text or "")
+        return replies
+
+    return text_deliver(bot, converse=converse)
+
+
+async def test_a_rasa_outage_of_any_length_never_fails_a_reminder(
+    factory: sessionmaker[Session],
+) -> None:
+    [rid] = seed(factory, 1, due=NOW)
+    with_intent(factory, [rid])
+    clock = Clock(NOW)
+    outage = 20
+
+    def fail(_s: rem.ReminderSnapshot, call: int) -> BaseException | None:
+        return RasaUnavailable("Rasa down") if call <= outage else None
+
+    recorder = Recorder(fail=fail)
+    # Three counted failures would fail it: the outage is never counted.
+    worker = dispatcher(factory, recorder, clock=clock, max_attempts=3)
+    waits: list[float] = []
+    for attempt in range(1, outage + 1):
+        assert await worker.run_once() == 0
+        row = rows(factory)[rid]
+        assert (row.status, row.attempts) == ("pending", 0), f"attempt {attempt}"
+        assert row.last_error == f"rasa_unavailable:{attempt}"
+        assert row.next_attempt_at is not None
+        waits.append((row.next_attempt_at - clock.now).total_seconds())
+        assert await worker.run_once() == 0  # not before its time
+        clock.now = row.next_attempt_at
+    # Backoff: 10 s, 20 s, 40 s… (± 10 %), then at most 15 min however long it lasts.
+    assert 9 <= waits[0] <= 11 and 18 <= waits[1] <= 22 and 36 <= waits[2] <= 44
+    assert all(b >= a * 0.8 for a, b in itertools.pairwise(waits))
+    assert max(waits) <= 900 and waits[-1] >= 810
+    assert worker.stats.rasa_down == outage and worker.stats.failed == 0
+    # Rasa is back: sent, once.
+    assert await worker.run_once() == 1
+    row = rows(factory)[rid]
+    assert (row.status, row.attempts, row.last_error) == ("sent", 0, None)
+    assert recorder.ids == [rid] and recorder.calls[rid] == outage + 1
+
+
+async def test_an_empty_answer_from_rasa_is_not_marked_sent(
+    factory: sessionmaker[Session],
+) -> None:
+    [rid] = seed(factory, 1, due=NOW)
+    with_intent(factory, [rid])
+    clock = Clock(NOW)
+    rasa, bot = ScriptedRasa("empty", "Où en êtes-vous de l'étape 2 ?"), FakeBot()
+    worker = dispatcher(factory, telegram_deliver(factory, rasa, bot), clock=clock)
+    assert await worker.run_once() == 0
+    row = rows(factory)[rid]
+    assert (row.status, row.attempts, row.last_error) == ("pending", 0, "rasa_unavailable:1")
+    assert row.sent_at is None and bot.sent == [], "nothing went out: not sent"
+    assert row.next_attempt_at is not None and row.next_attempt_at > clock.now
+    # Later, Rasa answers: the reminder is sent, once, with Rasa's words.
+    clock.now = row.next_attempt_at
+    assert await worker.run_once() == 1
+    clock.now += dt.timedelta(hours=1)
+    assert await worker.run_once() == 0
+    row = rows(factory)[rid]
+    assert (row.status, row.sent_at) == ("sent", clock.now - dt.timedelta(hours=1))
+    assert [text for _chat, text in bot.sent] == ["Où en êtes-vous de l'étape 2 ?"]
+    assert rasa.triggers == 2
+
+
+@pytest.mark.parametrize("failure", ["down", "500"])
+async def test_rasa_down_keeps_the_reminder_pending(
+    factory: sessionmaker[Session], failure: str
+) -> None:
+    [rid] = seed(factory, 1, due=NOW)
+    with_intent(factory, [rid])
+    bot = FakeBot()
+    worker = dispatcher(
+        factory, telegram_deliver(factory, ScriptedRasa(failure), bot), clock=Clock(NOW)
+    )
+    await worker.run_once()
+    row = rows(factory)[rid]
+    assert (row.status, row.attempts, row.last_error) == ("pending", 0, "rasa_unavailable:1")
+    assert bot.sent == []
+
+
+async def test_a_turn_that_shows_nothing_sends_the_plain_reminder(
+    factory: sessionmaker[Session],
+) -> None:
+    [rid] = seed(factory, 1, due=NOW)
+    with_intent(factory, [rid])
+    bot = FakeBot()
+    worker = dispatcher(
+        factory, telegram_deliver(factory, ScriptedRasa("blank"), bot), clock=Clock(NOW)
+    )
+    assert await worker.run_once() == 1
+    assert [text for _chat, text in bot.sent] == ["Petit rappel : étape 2 de « SQL »"]
+    assert rows(factory)[rid].status == "sent"
+
+
+async def test_a_deliver_that_sent_nothing_is_retried_not_sent(
+    factory: sessionmaker[Session],
+) -> None:
+    [rid] = seed(factory, 1, due=NOW)
+    clock = Clock(NOW)
+
+    async def shows_nothing(_snapshot: rem.ReminderSnapshot) -> list[str]:
+        return []
+
+    worker = dispatcher(factory, shows_nothing, clock=clock, max_attempts=2)
+    await worker.run_once()
+    row = rows(factory)[rid]
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "nothing_sent")
+    assert row.next_attempt_at is not None
+    clock.now = row.next_attempt_at
+    await worker.run_once()
+    row = rows(factory)[rid]
+    assert (row.status, row.last_error, row.sent_at) == ("failed", "nothing_sent", None)
+    assert worker.stats.nothing_sent == 2 and worker.stats.sent == 0
+
+
+async def test_a_request_rasa_refuses_counts_as_an_attempt(
+    factory: sessionmaker[Session],
+) -> None:
+    [rid] = seed(factory, 1, due=NOW)
+    with_intent(factory, [rid])
+    worker = dispatcher(
+        factory, Recorder(fail=lambda s, c: RasaRejected("Rasa answered 404")), clock=Clock(NOW)
+    )
+    await worker.run_once()
+    row = rows(factory)[rid]
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "RasaRejected")
+
+
+async def test_blocked_by_the_person_still_fails_a_conversation_reminder(
+    factory: sessionmaker[Session],
+) -> None:
+    [rid] = seed(factory, 1, due=NOW)
+    with_intent(factory, [rid])
+
+    class BlockedBot(FakeBot):
+        async def send_message(self, chat_id: int, text: str, **_o: object) -> dict[str, int]:
+            raise Forbidden("bot was blocked by the user")
+
+    deliver = telegram_deliver(factory, ScriptedRasa("Bonjour"), BlockedBot())
+    await dispatcher(factory, deliver, clock=Clock(NOW)).run_once()
+    row = rows(factory)[rid]
+    assert (row.status, row.last_error) == ("failed", "Forbidden")
+
+
+async def test_while_rasa_is_down_other_conversations_wait_and_plain_ones_go(
+    factory: sessionmaker[Session],
+) -> None:
+    ids = seed(factory, 5, due=NOW)
+    conversations, plain = ids[:3], ids[3:]
+    with_intent(factory, conversations)
+
+    def fail(snapshot: rem.ReminderSnapshot, _call: int) -> BaseException | None:
+        return RasaUnavailable("frozen") if snapshot.intent else None
+
+    recorder = Recorder(fail=fail)
+    worker = dispatcher(factory, recorder, clock=Clock(NOW), max_in_flight=1, rasa_pause=60.0)
+    await worker.run_once()
+    after = rows(factory)
+    assert sum(recorder.calls[i] for i in conversations) == 1, "Rasa was asked once"
+    assert {after[i].status for i in conversations} == {"pending"}
+    assert {after[i].last_error for i in conversations} == {"rasa_unavailable:1"}
+    assert sorted(recorder.ids) == plain
+    assert {after[i].status for i in plain} == {"sent"}
+
+
 # --------------------------------------------------------------------------- leases and stops
 
 
@@ -489,6 +723,25 @@ async def test_paused_user_and_safety_pause_are_not_sent(factory: sessionmaker[S
     after = rows(factory)
     assert after[paused].status == after[crisis].status == "pending"
     assert after[crisis].next_attempt_at == NOW + dt.timedelta(hours=22)
+
+
+async def test_the_retention_notice_reaches_a_person_who_paused_reminders(
+    factory: sessionmaker[Session],
+) -> None:
+    notice, plain = seed(factory, 2, due=NOW)
+    with transaction(factory) as session:
+        for rid in (notice, plain):
+            row = session.get(Reminder, rid)
+            assert row is not None
+            user = session.get(User, row.user_id)
+            assert user is not None
+            user.reminders_paused = True
+            if rid == notice:
+                row.kind = RETENTION_NOTICE
+    recorder = Recorder()
+    await dispatcher(factory, recorder, clock=Clock(NOW)).run_once()
+    assert recorder.ids == [notice]
+    assert rows(factory)[plain].status == "pending"
 
 
 # --------------------------------------------------------------------------- crash

@@ -210,7 +210,9 @@ class Emulator:
 
     async def inject_update(self, update: dict[str, Any]) -> int:
         """Any raw update (edited message, caption, group chat…); returns its update_id."""
-        return int(await self._post("/harness/injectUpdate", {"token": self.token, "update": update}))
+        return int(
+            await self._post("/harness/injectUpdate", {"token": self.token, "update": update})
+        )
 
     async def left_chats(self) -> list[int]:
         """The chats the bot left (leaveChat), in order."""

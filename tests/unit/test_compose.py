@@ -11,6 +11,12 @@ matching check to report it, so that no assertion here can pass vacuously.
 Compose's variable interpolation (``${VAR}``, ``${VAR:-default}``, ``${VAR:?message}``, ``$$``)
 is reproduced by ``interpolate`` and applied with a set of dummy secrets, as ``docker compose
 config`` would do.
+
+Least exposure (issue 13): each service gets only the credentials it uses, no secret appears on
+a command line, the database roles created by deploy/postgres-init/ are unprivileged and each
+reaches only its database (tests/db/test_postgres_roles.py runs that script on a real
+PostgreSQL). checkov (``make scan``) covers the Dockerfile but has no docker-compose framework:
+these checks are the compose file's scanner.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import json
 import re
 import shlex
 from collections.abc import Callable, Iterator
@@ -36,18 +43,54 @@ BUILT_FROM_OUR_DOCKERFILE = ("migrate", "action-server", "bot")
 REQUIRED_SECRETS = (
     "RASA_AUTH_TOKEN",
     "POSTGRES_PASSWORD",
+    "APP_DB_PASSWORD",
     "TELEGRAM_BOT_TOKEN",
     "RASA_TRACKER_PASSWORD",
+    "TRACKER_ERASER_PASSWORD",
+    "REDIS_PASSWORD",
+    "ACTION_SERVER_SECRET",
 )
+# Secrets passed through only when set (no value in the compose file).
+OPTIONAL_SECRETS = ("TELEGRAM_WEBHOOK_SECRET",)
 RASA_IMAGE = "rasa/rasa:3.6.21-full"
+RASA_ENTRYPOINT = ["python", "/app/deploy/rasa_server.py"]
+ACTION_SECRET_HEADER = "X-Rebond-Action-Secret"
 WEBHOOK_CONTAINER_PORT = 8443
+SUPERUSER = "postgres"  # the image's default superuser, kept for the postgres service alone
 
 # What `docker compose` would see on a configured machine (never real secrets).
 DUMMY_ENV = {
     "RASA_AUTH_TOKEN": "dummy-rasa-token",
     "POSTGRES_PASSWORD": "dummy-postgres-password",
+    "APP_DB_PASSWORD": "dummy-app-db-password",
     "TELEGRAM_BOT_TOKEN": "123456:dummy-telegram-token",
     "RASA_TRACKER_PASSWORD": "dummy-tracker-password",
+    "TRACKER_ERASER_PASSWORD": "dummy-eraser-password",
+    "REDIS_PASSWORD": "dummy-redis-password",
+    "ACTION_SERVER_SECRET": "dummy-action-server-secret",
+}
+
+# Least exposure: the credentials each service uses, and no other.
+SERVICE_SECRETS: dict[str, set[str]] = {
+    # The superuser's password, and the roles' passwords for the first-start init script.
+    "postgres": {
+        "POSTGRES_PASSWORD",
+        "APP_DB_PASSWORD",
+        "RASA_TRACKER_PASSWORD",
+        "TRACKER_ERASER_PASSWORD",
+    },
+    "redis": {"REDIS_PASSWORD"},
+    "migrate": {"APP_DB_PASSWORD"},
+    "action-server": {"APP_DB_PASSWORD", "ACTION_SERVER_SECRET"},
+    "rasa": {"RASA_AUTH_TOKEN", "ACTION_SERVER_SECRET", "RASA_TRACKER_PASSWORD", "REDIS_PASSWORD"},
+    # The tracker through the eraser role: export, erasure and pruning of Rasa's events.
+    "bot": {
+        "APP_DB_PASSWORD",
+        "TRACKER_ERASER_PASSWORD",
+        "RASA_AUTH_TOKEN",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+    },
 }
 
 
@@ -264,6 +307,65 @@ def db_name(url: str | None) -> str | None:
     return urlsplit(url).path.lstrip("/") if url else None
 
 
+_PSQL_VARIABLE = re.compile(r'-v\s+(\w+)="([^"]*)"')
+_PSQL_REFERENCE = re.compile(r""":(["'])(\w+)\1""")
+
+
+def _init_environment(stack: Stack) -> dict[str, str]:
+    """The environment the init scripts run in: the postgres service's, and the image's
+    defaults (POSTGRES_USER is the superuser `postgres`, POSTGRES_DB defaults to it)."""
+    env = {
+        key: value
+        for key, value in environment(services(stack.compose).get("postgres", {})).items()
+        if value is not None
+    }
+    env.setdefault("POSTGRES_USER", SUPERUSER)
+    env.setdefault("POSTGRES_DB", env["POSTGRES_USER"])
+    return env
+
+
+def init_roles(stack: Stack) -> dict[str, str]:
+    """The psql variables (``-v name="${VAR:-default}"``) of the init scripts, resolved."""
+    env = _init_environment(stack)
+    values: dict[str, str] = {}
+    for text in stack.init_scripts.values():
+        for name, raw in _PSQL_VARIABLE.findall(text):
+            try:
+                values[name] = _interpolate_text(raw, env)
+            except MissingVariable:
+                values[name] = ""
+    return values
+
+
+def init_sql(stack: Stack) -> str:
+    """The init scripts' statements on one line, comments dropped, psql variables replaced
+    by their values (``:"v"`` as an identifier, ``:'v'`` as a literal)."""
+    roles = init_roles(stack)
+    lines = [
+        line
+        for text in stack.init_scripts.values()
+        for line in text.splitlines()
+        if not line.lstrip().startswith(("#", "--"))
+    ]
+    text = _PSQL_REFERENCE.sub(
+        lambda m: (
+            f"{m.group(1)}{roles[m.group(2)]}{m.group(1)}" if m.group(2) in roles else m.group(0)
+        ),
+        "\n".join(lines),
+    )
+    return " ".join(text.split())
+
+
+def service_secrets(service: dict[str, Any]) -> set[str]:
+    """The secrets a service receives: by value anywhere in its definition, or by name as an
+    environment variable (those passed through when set)."""
+    text = json.dumps(service)
+    found = {name for name, value in DUMMY_ENV.items() if value in text}
+    env = environment(service)
+    found |= {name for name in (*REQUIRED_SECRETS, *OPTIONAL_SECRETS) if name in env}
+    return found
+
+
 # --------------------------------------------------------------------------------------------
 # Dockerfile and .dockerignore helpers
 
@@ -376,9 +478,14 @@ def check_rasa(stack: Stack) -> Problems:
         problems.append(f"rasa command must start with 'run' (entrypoint is rasa): {argv[:1]}")
     if "--enable-api" not in argv:
         problems.append("rasa command lacks --enable-api")
-    token = option_value(argv, "--auth-token")
-    if token != DUMMY_ENV["RASA_AUTH_TOKEN"]:
-        problems.append(f"rasa --auth-token must come from RASA_AUTH_TOKEN, got {token!r}")
+    # The token reaches Rasa through its environment: deploy/rasa_server.py appends it to
+    # sys.argv inside the process. On the command line, `ps` and `docker inspect` show it.
+    if any(arg.startswith("--auth-token") for arg in argv):
+        problems.append("rasa's token is on its command line")
+    if tokens(rasa.get("entrypoint")) != RASA_ENTRYPOINT:
+        problems.append(f"rasa must start through {RASA_ENTRYPOINT}: {rasa.get('entrypoint')!r}")
+    if environment(rasa).get("RASA_AUTH_TOKEN") != DUMMY_ENV["RASA_AUTH_TOKEN"]:
+        problems.append("rasa's RASA_AUTH_TOKEN must come from RASA_AUTH_TOKEN")
     expected_options = {
         "--model": "models",
         "--endpoints": "/app/deploy/endpoints.compose.yml",
@@ -468,7 +575,9 @@ def check_commands_and_dependencies(stack: Stack) -> Problems:
     problems = []
     svc = services(stack.compose)
     expected = {
-        "action-server": ["python", "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"],
+        # Our entry (actions/server.py): rasa-sdk's app behind the shared secret. 0.0.0.0 is
+        # the container's interfaces, on the internal network only.
+        "action-server": ["python", "-m", "actions.server", "--host", "0.0.0.0", "--port", "5055"],
         "bot": ["python", "-m", "bot"],
     }
     for name, argv in expected.items():
@@ -487,8 +596,6 @@ def check_commands_and_dependencies(stack: Stack) -> Problems:
         problems.append("bot RASA_AUTH_TOKEN must come from RASA_AUTH_TOKEN")
     if bot_env.get("TELEGRAM_BOT_TOKEN") != DUMMY_ENV["TELEGRAM_BOT_TOKEN"]:
         problems.append("bot TELEGRAM_BOT_TOKEN must come from TELEGRAM_BOT_TOKEN")
-    if not (bot_env.get("REDIS_URL") or "").startswith("redis://redis:6379"):
-        problems.append(f"bot REDIS_URL is {bot_env.get('REDIS_URL')!r}")
     return problems
 
 
@@ -545,9 +652,13 @@ def check_tracker_database(stack: Stack) -> Problems:
     if len(set(app_urls.values())) != 1:
         problems.append(f"migrate, action-server and bot must share one DATABASE_URL: {app_urls}")
     app_db = db_name(app_urls.get("bot"))
-    postgres_db = environment(svc.get("postgres", {})).get("POSTGRES_DB")
-    if app_db != postgres_db:
-        problems.append(f"DATABASE_URL names {app_db!r} but postgres creates {postgres_db!r}")
+    roles = init_roles(stack)
+    postgres_db = roles.get("maintenance_db")
+    if app_db != roles.get("app_db"):
+        problems.append(f"DATABASE_URL names {app_db!r}, the init script creates {roles}")
+    app_user = urlsplit(app_urls.get("bot") or "").username
+    if app_user != roles.get("app_user") or app_user == SUPERUSER:
+        problems.append(f"DATABASE_URL logs in as {app_user!r}, not the application role")
 
     tracker = stack.endpoints.get("tracker_store") or {}
     tracker_db = tracker.get("db")
@@ -567,18 +678,30 @@ def check_tracker_database(stack: Stack) -> Problems:
             problems.append(f"tracker_store {key} must be a ${{VAR}} reference, is {value!r}")
         elif not rasa_env.get(match.group(1)):
             problems.append(f"rasa service does not set {match.group(1)} for the tracker {key}")
-    for name in ("action-server", "bot"):
-        url = environment(svc.get(name, {})).get("TRACKER_DATABASE_URL")
-        if db_name(url) != tracker_db or urlsplit(url or "").hostname != "postgres":
-            problems.append(f"{name} TRACKER_DATABASE_URL {url!r} is not the tracker db")
-    if not any(
-        re.search(rf"CREATE\s+DATABASE\s+\"?{re.escape(str(tracker_db))}\b", text, re.I)
-        for text in stack.init_scripts.values()
-    ):
+    if tracker.get("username") != "${RASA_TRACKER_USER}" or rasa_env.get(
+        "RASA_TRACKER_USER"
+    ) != roles.get("tracker_user"):
+        problems.append("Rasa must log in to its tracker store as the tracker role")
+    # The bot reads and deletes Rasa's events (export, erasure, retention) as the eraser.
+    url = environment(svc.get("bot", {})).get("TRACKER_DATABASE_URL")
+    if db_name(url) != tracker_db or urlsplit(url or "").hostname != "postgres":
+        problems.append(f"bot TRACKER_DATABASE_URL {url!r} is not the tracker db")
+    elif urlsplit(url or "").username != roles.get("eraser_user"):
+        problems.append(f"bot TRACKER_DATABASE_URL {url!r} does not use the eraser role")
+    if tracker_db != roles.get("tracker_db"):
         problems.append(f"no script in deploy/postgres-init/ creates database {tracker_db!r}")
-    action_url = (stack.endpoints.get("action_endpoint") or {}).get("url")
-    if action_url != "http://action-server:5055/webhook":
-        problems.append(f"action_endpoint url is {action_url!r}")
+    if postgres_db in (app_db, tracker_db):
+        problems.append("the superuser's maintenance database must be neither of ours")
+    action = stack.endpoints.get("action_endpoint") or {}
+    if action.get("url") != "http://action-server:5055/webhook":
+        problems.append(f"action_endpoint url is {action.get('url')!r}")
+    if (action.get("headers") or {}) != {ACTION_SECRET_HEADER: "${ACTION_SERVER_SECRET}"}:
+        problems.append(f"action_endpoint must send the shared secret header: {action}")
+    if rasa_env.get("ACTION_SERVER_SECRET") != DUMMY_ENV["ACTION_SERVER_SECRET"]:
+        problems.append("the rasa service does not set ACTION_SERVER_SECRET for the endpoints")
+    lock = stack.endpoints.get("lock_store") or {}
+    if lock.get("password") != "${REDIS_PASSWORD}" or not rasa_env.get("REDIS_PASSWORD"):
+        problems.append("Rasa's lock store must authenticate with ${REDIS_PASSWORD}")
     if set(stack.credentials or {}) != {"rest"}:
         problems.append(f"credentials.yml must enable the rest channel only: {stack.credentials}")
     return problems
@@ -621,6 +744,10 @@ def check_referenced_files_exist(stack: Stack) -> Problems:
         host = host_path_for(rasa, container_path or "", stack.root) if container_path else None
         if host is None or not host.is_file():
             problems.append(f"rasa {option} {container_path!r} is not a file mounted from the repo")
+    entry = tokens(rasa.get("entrypoint"))[1:2]
+    host = host_path_for(rasa, entry[0], stack.root) if entry else None
+    if host is None or not host.is_file():
+        problems.append(f"rasa's entrypoint script {entry} is not a file mounted from the repo")
     if not stack.init_scripts:
         problems.append("deploy/postgres-init/ holds no init script")
     return problems
@@ -678,6 +805,100 @@ def check_dockerignore(stack: Stack) -> Problems:
     return problems
 
 
+def check_credentials_per_service(stack: Stack) -> Problems:
+    problems = []
+    for name, service in services(stack.compose).items():
+        got = service_secrets(service)
+        expected = SERVICE_SECRETS.get(name, set())
+        if got - expected:
+            problems.append(f"{name} gets credentials it does not use: {sorted(got - expected)}")
+        if expected - got:
+            problems.append(f"{name} lacks credentials it uses: {sorted(expected - got)}")
+    return problems
+
+
+def check_no_secret_on_command_lines(stack: Stack) -> Problems:
+    """Command lines show in `ps` on the host and in `docker inspect`: secrets go through the
+    environment (compose's ``$$VAR`` reaches the shell as ``$VAR``, not as the value)."""
+    problems = []
+    for name, service in services(stack.compose).items():
+        for key in ("command", "entrypoint"):
+            shown = json.dumps(service.get(key))
+            problems += [f"{name} {key} holds {s}" for s, v in DUMMY_ENV.items() if v in shown]
+        shown = json.dumps((service.get("healthcheck") or {}).get("test"))
+        problems += [f"{name} healthcheck holds {s}" for s, v in DUMMY_ENV.items() if v in shown]
+    return problems
+
+
+_ROLE_LIMITS = (
+    "LOGIN",
+    "NOSUPERUSER",
+    "NOCREATEDB",
+    "NOCREATEROLE",
+    "NOREPLICATION",
+    "NOBYPASSRLS",
+)
+
+
+def check_database_roles(stack: Stack) -> Problems:
+    """Roles and grants of deploy/postgres-init/ (run for real by tests/db/test_postgres_roles)."""
+    problems = []
+    roles = init_roles(stack)
+    sql = init_sql(stack)
+    for kind in ("app", "tracker", "eraser"):
+        role = roles.get(f"{kind}_user")
+        created = re.search(rf'CREATE ROLE "{re.escape(str(role))}" ([A-Z ]+) PASSWORD', sql)
+        if not role or role == SUPERUSER or created is None:
+            problems.append(f"the init scripts do not create the {kind} role ({role!r})")
+        elif not set(_ROLE_LIMITS) <= set(created.group(1).split()):
+            problems.append(f"role {role} must be created {' '.join(_ROLE_LIMITS)}")
+    if re.search(r"(?<!NO)SUPERUSER|(?<!NO)CREATEROLE|(?<!NO)CREATEDB|ALTER ROLE", sql):
+        problems.append("the init scripts grant a privilege beyond the minimum")
+    app_db, tracker_db = roles.get("app_db"), roles.get("tracker_db")
+    owners = ((app_db, roles.get("app_user")), (tracker_db, roles.get("tracker_user")))
+    for database, owner in owners:
+        if f'CREATE DATABASE "{database}" OWNER "{owner}";' not in sql:
+            problems.append(f"database {database!r} must be created owned by {owner!r}")
+    for database in (app_db, tracker_db, roles.get("maintenance_db"), "template1"):
+        if not re.search(
+            rf'REVOKE ALL ON DATABASE "?{re.escape(str(database))}"? FROM PUBLIC;', sql
+        ):
+            problems.append(f"PUBLIC keeps CONNECT on database {database!r}")
+    eraser, tracker_user = roles.get("eraser_user"), roles.get("tracker_user")
+    grants = sorted(
+        statement.strip()
+        for statement in sql.split(";")
+        if re.search(r"\bGRANT\b", statement) and not statement.strip().startswith("REVOKE")
+    )
+    expected = sorted(
+        [
+            f'GRANT CONNECT ON DATABASE "{tracker_db}" TO "{eraser}"',
+            f'GRANT USAGE ON SCHEMA public TO "{eraser}"',
+            f'ALTER DEFAULT PRIVILEGES FOR ROLE "{tracker_user}" IN SCHEMA public'
+            f' GRANT SELECT, DELETE ON TABLES TO "{eraser}"',
+        ]
+    )
+    if grants != expected:
+        problems.append(f"the grants must be exactly {expected}, are {grants}")
+    return problems
+
+
+def check_redis(stack: Stack) -> Problems:
+    problems = []
+    redis = services(stack.compose).get("redis", {})
+    command = " ".join(tokens(redis.get("command")))
+    if "requirepass" not in command or "$REDIS_PASSWORD" not in command:
+        problems.append("redis must require the password of REDIS_PASSWORD")
+    if "umask 077" not in command or "exec redis-server" not in command:
+        problems.append("redis must write its password to a private file and exec the server")
+    if str(redis.get("user", "0")).split(":")[0] in ("0", "root"):
+        problems.append("redis must run as the image's unprivileged user")
+    health = " ".join(tokens((redis.get("healthcheck") or {}).get("test")))
+    if "REDISCLI_AUTH" not in health:
+        problems.append("redis healthcheck must authenticate through REDISCLI_AUTH")
+    return problems
+
+
 ALL_CHECKS: tuple[Callable[[Stack], Problems], ...] = (
     check_services_exist,
     check_rasa,
@@ -692,6 +913,10 @@ ALL_CHECKS: tuple[Callable[[Stack], Problems], ...] = (
     check_referenced_files_exist,
     check_dockerfile,
     check_dockerignore,
+    check_credentials_per_service,
+    check_no_secret_on_command_lines,
+    check_database_roles,
+    check_redis,
 )
 
 
@@ -763,6 +988,17 @@ def _replace_text(attribute: str, old: str, new: str) -> Callable[[Stack], None]
     return mutate
 
 
+def _replace_in_init(old: str, new: str) -> Callable[[Stack], None]:
+    def mutate(target: Stack) -> None:
+        text = "\n".join(target.init_scripts.values())
+        assert old in text, f"mutation anchor {old!r} not found in the init scripts"
+        target.init_scripts = {
+            name: script.replace(old, new) for name, script in target.init_scripts.items()
+        }
+
+    return mutate
+
+
 def _set_item(path: tuple[str, ...], value: Any) -> Callable[[dict[str, Any]], None]:
     def edit(document: dict[str, Any]) -> None:
         node = document
@@ -792,10 +1028,9 @@ def _rasa_command_without(option: str, with_value: bool) -> Callable[[dict[str, 
     return edit
 
 
-def _rasa_token(value: str) -> Callable[[dict[str, Any]], None]:
+def _append_to_command(service: str, *args: str) -> Callable[[dict[str, Any]], None]:
     def edit(document: dict[str, Any]) -> None:
-        command = _svc(document, "rasa")["command"]
-        command[command.index("--auth-token") + 1] = value
+        _svc(document, service)["command"] = [*_svc(document, service)["command"], *args]
 
     return edit
 
@@ -821,8 +1056,19 @@ BREAKAGES: dict[str, tuple[Callable[[Stack], None], Callable[[Stack], Problems]]
         check_rasa,
     ),
     "rasa-no-enable-api": (_edit_compose(_rasa_command_without("--enable-api", False)), check_rasa),
-    "rasa-no-auth-token": (_edit_compose(_rasa_command_without("--auth-token", True)), check_rasa),
-    "rasa-literal-token": (_edit_compose(_rasa_token("hard-coded-token")), check_rasa),
+    "rasa-no-auth-token": (
+        _edit_compose(_delete_item((*S, "rasa", "environment", "RASA_AUTH_TOKEN"))),
+        check_rasa,
+    ),
+    "rasa-literal-token": (
+        _edit_compose(_set_item((*S, "rasa", "environment", "RASA_AUTH_TOKEN"), "hard-coded")),
+        check_rasa,
+    ),
+    "rasa-token-on-command-line": (
+        _edit_compose(_append_to_command("rasa", "--auth-token", "${RASA_AUTH_TOKEN:?x}")),
+        check_rasa,
+    ),
+    "rasa-plain-entrypoint": (_edit_compose(_delete_item((*S, "rasa", "entrypoint"))), check_rasa),
     "rasa-endpoints-elsewhere": (
         _replace_text("compose_text", "/app/deploy/endpoints.compose.yml", "/app/endpoints.yml"),
         check_rasa,
@@ -972,7 +1218,7 @@ BREAKAGES: dict[str, tuple[Callable[[Stack], None], Callable[[Stack], Problems]]
     ),
     "app-db-psycopg2": (
         _replace_text(
-            "compose_text", "postgresql+psycopg://${POSTGRES_USER", "postgresql://${POSTGRES_USER"
+            "compose_text", "postgresql+psycopg://${APP_DB_USER", "postgresql://${APP_DB_USER"
         ),
         check_tracker_database,
     ),
@@ -1039,6 +1285,110 @@ BREAKAGES: dict[str, tuple[Callable[[Stack], None], Callable[[Stack], Problems]]
         _replace_text("dockerignore_text", "!coach/", "#"),
         check_dockerignore,
     ),
+    # Least exposure
+    "bot-gets-redis": (
+        _edit_compose(
+            _set_item(
+                (*S, "bot", "environment", "REDIS_URL"),
+                "redis://:${REDIS_PASSWORD:?x}@redis:6379/0",
+            )
+        ),
+        check_credentials_per_service,
+    ),
+    "action-server-gets-the-tracker": (
+        _edit_compose(
+            _set_item(
+                (*S, "action-server", "environment", "TRACKER_DATABASE_URL"),
+                "postgresql+psycopg://rasa:${RASA_TRACKER_PASSWORD:?x}@postgres:5432/rasa_tracker",
+            )
+        ),
+        check_credentials_per_service,
+    ),
+    "migrate-gets-the-rasa-token": (
+        _edit_compose(
+            _set_item((*S, "migrate", "environment", "RASA_AUTH_TOKEN"), "${RASA_AUTH_TOKEN:?x}")
+        ),
+        check_credentials_per_service,
+    ),
+    "bot-gets-the-webhook-secret-only-if-set": (
+        _edit_compose(_delete_item((*S, "bot", "environment", "TELEGRAM_WEBHOOK_SECRET"))),
+        check_credentials_per_service,
+    ),
+    "app-as-superuser": (
+        _replace_text(
+            "compose_text",
+            "${APP_DB_USER:-rebond}:${APP_DB_PASSWORD:?APP_DB_PASSWORD is required"
+            " (see docker-compose.yml)}",
+            "postgres:${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required (see docker-compose.yml)}",
+        ),
+        check_credentials_per_service,
+    ),
+    "action-server-secret-on-command-line": (
+        _edit_compose(_append_to_command("action-server", "--secret", "${ACTION_SERVER_SECRET}")),
+        check_no_secret_on_command_lines,
+    ),
+    "redis-password-in-healthcheck": (
+        _edit_compose(
+            _set_item(
+                (*S, "redis", "healthcheck", "test"),
+                ["CMD", "redis-cli", "-a", "${REDIS_PASSWORD:?x}", "ping"],
+            )
+        ),
+        check_no_secret_on_command_lines,
+    ),
+    "app-role-superuser": (
+        _replace_in_init(
+            'CREATE ROLE :"app_user" LOGIN NOSUPERUSER',
+            'CREATE ROLE :"app_user" LOGIN SUPERUSER',
+        ),
+        check_database_roles,
+    ),
+    "app-role-may-create-databases": (
+        _replace_in_init("NOCREATEDB NOCREATEROLE", "CREATEDB NOCREATEROLE"),
+        check_database_roles,
+    ),
+    "tracker-db-open-to-public": (
+        _replace_in_init('REVOKE ALL ON DATABASE :"tracker_db" FROM PUBLIC;', ""),
+        check_database_roles,
+    ),
+    "eraser-may-insert": (
+        _replace_in_init("GRANT SELECT, DELETE", "GRANT SELECT, INSERT, DELETE"),
+        check_database_roles,
+    ),
+    "eraser-on-the-app-db": (
+        _replace_in_init(
+            'GRANT CONNECT ON DATABASE :"tracker_db"',
+            'GRANT CONNECT ON DATABASE :"app_db"',
+        ),
+        check_database_roles,
+    ),
+    "app-db-owned-by-superuser": (
+        _replace_in_init(
+            'CREATE DATABASE :"app_db" OWNER :"app_user";', 'CREATE DATABASE :"app_db";'
+        ),
+        check_database_roles,
+    ),
+    "bot-tracker-as-owner": (
+        _replace_text(
+            "compose_text",
+            "${TRACKER_ERASER_USER:-rebond_eraser}:${TRACKER_ERASER_PASSWORD",
+            "${RASA_TRACKER_USER:-rasa}:${TRACKER_ERASER_PASSWORD",
+        ),
+        check_tracker_database,
+    ),
+    "action-endpoint-no-secret": (
+        _set_endpoint("action_endpoint", "headers", {}),
+        check_tracker_database,
+    ),
+    "lock-store-no-password": (
+        _set_endpoint("lock_store", "password", None),
+        check_tracker_database,
+    ),
+    "redis-no-password": (
+        _edit_compose(_set_item((*S, "redis", "command"), ["redis-server", "--appendonly", "yes"])),
+        check_redis,
+    ),
+    "redis-as-root": (_edit_compose(_delete_item((*S, "redis", "user"))), check_redis),
     "dockerignore-lets-env-in": (
         lambda s: setattr(s, "dockerignore_text", "**/__pycache__\n"),
         check_dockerignore,

@@ -82,3 +82,88 @@ async def test_charts_are_saved_to_a_file_with_their_caption(tmp_path: Path) -> 
     assert lines[0] == "rebond › Voici votre bilan."
     assert "Les thèmes" in lines[1] and str(tmp_path / "charts" / "rebond-themes.png") in lines[1]
     assert "Votre humeur" in lines[2] and "rebond-mood.png" in lines[2]
+
+
+# --------------------------------------------------------------------------- erasure
+
+
+def test_each_person_has_their_own_folders(tmp_path: Path) -> None:
+    from bot.console import person_dirs
+
+    assert person_dirs(7, tmp_path) == (tmp_path / "exports" / "7", tmp_path / "charts" / "7")
+
+
+def test_forgetting_local_files_spares_other_people(tmp_path: Path) -> None:
+    from bot.console import forget_local_files, person_dirs
+
+    for uid in (7, 8):
+        exports, charts = person_dirs(uid, tmp_path)
+        exports.mkdir(parents=True)
+        charts.mkdir(parents=True)
+        (exports / "rebond-mes-donnees.json").write_text("{}")
+        (charts / "rebond-mood.png").write_bytes(b"png")
+    # Written before the per-person folders existed (the local chat has one person).
+    (tmp_path / "exports" / "rebond-mes-donnees.json").write_text("{}")
+    (tmp_path / "charts" / "rebond-themes.png").write_bytes(b"png")
+
+    assert forget_local_files(7, tmp_path) == 4
+    assert not person_dirs(7, tmp_path)[0].exists() and not person_dirs(7, tmp_path)[1].exists()
+    assert sorted(p.name for p in (tmp_path / "exports").rglob("*") if p.is_file()) == [
+        "rebond-mes-donnees.json"
+    ]
+    assert (tmp_path / "exports" / "8" / "rebond-mes-donnees.json").exists()
+    assert (tmp_path / "charts" / "8" / "rebond-mood.png").exists()
+    assert forget_local_files(7, tmp_path) == 0  # again: nothing left, no error
+
+
+async def test_files_go_once_the_account_is_erased(tmp_path: Path, session_factory: Any) -> None:
+    from coach.db import transaction
+    from coach.privacy import delete_user
+    from coach.users import give_consent
+
+    with transaction(session_factory) as session:
+        give_consent(session, 1, first_name=None, timezone="Europe/Paris")
+    relay: Any = RecordingRelay()
+    exports, charts = tmp_path / "exports" / "1", tmp_path / "charts" / "1"
+    console = ConsoleChat(
+        relay,
+        Speaker(1),
+        out=io.StringIO(),
+        export_dir=exports,
+        chart_dir=charts,
+        sessions=session_factory,
+    )
+    console.show(
+        [
+            Reply(document=b"{}", document_name="rebond-mes-donnees.json"),
+            Reply(photo=b"png", photo_caption="Votre SWOT", photo_name="rebond-swot.png"),
+        ]
+    )
+    assert console.forget_files_if_erased() == 0  # the account is there: files stay
+    assert (exports / "rebond-mes-donnees.json").exists()
+
+    with transaction(session_factory) as session:
+        delete_user(session, 1)
+    assert console.forget_files_if_erased() == 2
+    assert not (exports / "rebond-mes-donnees.json").exists()
+    assert not (charts / "rebond-swot.png").exists()
+    assert console.forget_files_if_erased() == 0
+
+
+async def test_files_stay_when_the_account_cannot_be_checked(tmp_path: Path) -> None:
+    from coach.db import make_engine, make_session_factory
+
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    relay: Any = RecordingRelay()
+    console = ConsoleChat(
+        relay,
+        Speaker(1),
+        out=io.StringIO(),
+        export_dir=tmp_path,
+        chart_dir=tmp_path / "c",
+        sessions=make_session_factory(engine),
+    )
+    console.show([Reply(document=b"{}", document_name="rebond-mes-donnees.json")])
+    assert console.forget_files_if_erased() == 0
+    assert (tmp_path / "rebond-mes-donnees.json").exists()
+    engine.dispose()

@@ -20,6 +20,7 @@ from bot.relay import (
     CHART_FAILED,
     DB_DOWN,
     EMPTY_TEXT,
+    ERASE_FAILED,
     FORM_ACTIVE_SECONDS,
     FORM_DEFER_SECONDS,
     MAX_MESSAGE_CHARS,
@@ -36,6 +37,7 @@ from coach.feedbacks import save_feedback
 from coach.models import Rejection
 from coach.rejections import record_mood
 from coach.reminders import ReminderSnapshot
+from coach.retention import ACCOUNT_KEPT
 from coach.safety import CRISIS_REPLY
 from coach.swot import SwotDraft, save_swot
 from coach.users import find_user, give_consent
@@ -63,8 +65,21 @@ def tracker_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT)"))
-        connection.execute(text("INSERT INTO events (sender_id) VALUES ('4242'), ('77')"))
+        # The columns of Rasa 3.6's SQLTrackerStore that export and erasure read.
+        connection.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT,"
+                " timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
+            )
+        )
+        said = json.dumps({"event": "user", "text": "bonjour", "timestamp": 1.0})
+        connection.execute(
+            text(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES"
+                " ('4242', 'user', 1.0, :said), ('77', 'user', 1.0, :said)"
+            ),
+            {"said": said},
+        )
     engine.dispose()
     return url
 
@@ -257,6 +272,8 @@ async def test_export_directive_sends_summary_and_json(make_relay, session_facto
     data = json.loads(document.document)
     assert data["user"]["telegram_user_id"] == 4242
     assert data["rejections"][0]["company"] == "Capgemini"
+    assert [turn["text"] for turn in data["conversation"]] == ["bonjour"]
+    assert "messages de notre conversation : 1" in (summary.text or "")
 
 
 async def test_erase_directive_removes_data_and_tracker(
@@ -270,6 +287,46 @@ async def test_erase_directive_removes_data_and_tracker(
     with session_factory() as session:
         assert find_user(session, 4242) is None
     assert tracker_senders(tracker_url) == ["77"]
+
+
+async def test_an_erasure_that_fails_keeps_everything_and_can_be_asked_again(
+    make_relay, session_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    # A tracker store that cannot be opened: nothing of ours may go before it does.
+    relay = Relay(
+        rasa=RasaClient(
+            "http://rasa.test",
+            auth_token=None,
+            http=httpx.AsyncClient(
+                transport=httpx.MockTransport(FakeRasa(answer=[{"custom": {"rebond": "erase"}}]))
+            ),
+        ),
+        session_factory=session_factory,
+        tracker_url=f"sqlite:///{tmp_path}",  # a folder, not a database
+    )
+    [reply] = await relay.handle_payload(CAMILLE, "/confirm_delete")
+    assert reply.text == ERASE_FAILED
+    with session_factory() as session:
+        assert find_user(session, 4242) is not None
+
+
+async def test_a_message_after_the_retention_warning_keeps_the_account(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    with transaction(session_factory) as session:
+        user = find_user(session, 4242)
+        assert user is not None
+        user.retention_warned_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    relay = make_relay(FakeRasa(answer=[{"text": "Bonjour !"}]))
+    replies = await relay.handle_text(CAMILLE, "coucou")
+    assert [r.text for r in replies] == ["Bonjour !", ACCOUNT_KEPT]
+    with session_factory() as session:
+        user = find_user(session, 4242)
+        assert user is not None and user.retention_warned_at is None
+    # Once is enough: the next message is answered as usual.
+    assert [r.text for r in await relay.handle_text(CAMILLE, "re")] == ["Bonjour !"]
 
 
 async def test_forget_directive_drops_the_tracker_of_a_refusal(make_relay, tracker_url) -> None:  # type: ignore[no-untyped-def]

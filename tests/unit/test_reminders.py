@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.dispatcher import (
     answer_reminder_button,
     parse_reminder_callback,
+    rasa_outage_streak,
     reminder_buttons,
     reminder_markup,
     reminder_text,
@@ -486,6 +487,43 @@ def test_retry_and_failure_transitions(session: Session) -> None:
     assert status == "failed"
     session.refresh(reminder)
     assert (reminder.status, reminder.last_error) == ("failed", "TimedOut")
+
+
+def test_the_snapshot_carries_the_previous_error(session: Session) -> None:
+    # The dispatcher reads its Rasa-outage streak there (bot.dispatcher.rasa_outage_streak).
+    user = consent(session)
+    reminder = schedule(session, user, NOW)
+    [snapshot] = claim(session).claimed
+    assert snapshot.last_error is None
+    rem.begin_sending(session, reminder.id, worker_id="w1", now=NOW)
+    rem.mark_retry(
+        session,
+        snapshot,
+        worker_id="w1",
+        now=NOW,
+        retry_at=NOW,
+        error="rasa_unavailable:3",
+        count_attempt=False,
+    )
+    session.expire_all()  # the dispatcher claims in a new session
+    [again] = claim(session).claimed
+    assert (again.last_error, again.attempts) == ("rasa_unavailable:3", 0)
+    assert rasa_outage_streak(again.last_error) == 3
+
+
+@pytest.mark.parametrize(
+    ("last_error", "streak"),
+    [
+        (None, 0),
+        ("NetworkError", 0),
+        ("rasa_unavailable:1", 1),
+        ("rasa_unavailable:12", 12),
+        ("rasa_unavailable:x", 0),
+        ("deferred", 0),
+    ],
+)
+def test_rasa_outage_streak(last_error: str | None, streak: int) -> None:
+    assert rasa_outage_streak(last_error) == streak
 
 
 def test_reaper_releases_claims_and_flags_unknown_sends(session: Session) -> None:

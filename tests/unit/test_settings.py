@@ -53,6 +53,10 @@ def test_tracker_store_config_sqlite_relative_and_postgres(tmp_path: Path) -> No
         "url": "db.local",
         "port": 5433,
         "db": "tracker",
+        "query": {
+            "connect_timeout": "5",
+            "options": "-c statement_timeout=15000 -c lock_timeout=5000",
+        },
         "username": "rasa",
         "password": "pw",
     }

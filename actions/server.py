@@ -1,0 +1,193 @@
+"""Entry point of the action server: rasa-sdk's app, reachable by Rasa only.
+
+    ACTION_SERVER_SECRET=... python -m actions.server [--host 127.0.0.1] [--port 5055]
+
+`python -m rasa_sdk` listens on every interface (SANIC_HOST defaults to 0.0.0.0), answers any
+caller, sends the whole tracker back in the body of a 500 and logs exception messages that may
+quote what a person typed. This entry keeps rasa-sdk's executor and routes, and changes that:
+
+- it binds to 127.0.0.1 unless told otherwise (the Docker stack binds its internal network);
+- every route but ``/health`` requires the shared secret of ``ACTION_SERVER_SECRET`` in the
+  ``X-Rebond-Action-Secret`` header (Rasa sends it, see ``headers`` of ``action_endpoint`` in
+  the endpoints files), compared in constant time; without a secret the server does not start;
+- error responses carry no request body and no exception message; logged tracebacks keep the
+  frames and exception types but not the messages (an SQL error quotes its parameters);
+- no CORS (only Rasa calls it, never a browser), no access log, a single process.
+
+It lives in the ``actions`` package so that the Docker image ships it, and rasa-sdk imports
+every module of that package: nothing but the standard library is imported at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rasa_sdk.executor import ActionExecutor
+    from sanic import Sanic
+
+SECRET_ENV = "ACTION_SERVER_SECRET"
+SECRET_HEADER = "X-Rebond-Action-Secret"
+MIN_SECRET_LENGTH = 32
+OPEN_PATHS = frozenset({"/health"})
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5055
+
+log = logging.getLogger("rebond.action_server")
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+class ConfigurationError(Exception):
+    """The server cannot start as configured (the message says why, without the secret)."""
+
+
+def read_secret(env: Mapping[str, str]) -> str:
+    secret = env.get(SECRET_ENV, "").strip()
+    if not secret:
+        raise ConfigurationError(
+            f"{SECRET_ENV} is not set: the action server refuses calls without a shared secret"
+            " (make run generates one per run; generate one with `openssl rand -hex 32`)"
+        )
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(f"{SECRET_ENV} must be at least {MIN_SECRET_LENGTH} characters")
+    return secret
+
+
+def is_authorised(presented: str | None, secret: str) -> bool:
+    """Whether a request's header carries the secret (constant time, whatever its length)."""
+    return hmac.compare_digest((presented or "").encode(), secret.encode())
+
+
+def safe_traceback(exc_info: ExcInfo) -> str:
+    """A traceback with its frames and exception types but without exception messages.
+
+    Messages are left out because they carry data: an SQLAlchemy error quotes the statement's
+    parameters (a company name, a journal entry), a ValueError the text it could not parse.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = exc_info[1]
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for exc in reversed(chain):
+        if parts:
+            parts.append("\nThen:\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(exc.__traceback__))
+        kind = type(exc)
+        parts.append(f"{kind.__module__}.{kind.__qualname__} (message withheld)\n")
+    return "".join(parts).rstrip("\n")
+
+
+class SafeFormatter(logging.Formatter):
+    """Formats exceptions with ``safe_traceback``."""
+
+    def formatException(self, ei: Any) -> str:
+        if not ei or ei[1] is None:
+            return ""
+        return safe_traceback(ei)
+
+
+def configure_logging(level: str, stream: Any = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # Sanic's own loggers do not propagate; route them through the same handler.
+    for name in ("sanic.root", "sanic.error", "sanic.server"):
+        library = logging.getLogger(name)
+        library.handlers = [handler]
+        library.propagate = False
+        library.setLevel(logging.WARNING)
+    logging.getLogger("sanic.access").disabled = True
+    return handler
+
+
+def build_app(executor: ActionExecutor, secret: str) -> Sanic[Any, Any]:
+    """rasa-sdk's app (same routes, same executor) behind the shared secret."""
+    from rasa_sdk.constants import DEFAULT_KEEP_ALIVE_TIMEOUT
+    from rasa_sdk.endpoint import create_app
+    from sanic import response
+    from sanic.request import Request
+    from sanic.response import BaseHTTPResponse, HTTPResponse
+
+    app: Sanic[Any, Any] = create_app(executor, cors_origins=None)
+    app.config.KEEP_ALIVE_TIMEOUT = DEFAULT_KEEP_ALIVE_TIMEOUT
+
+    async def require_secret(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS:
+            return None
+        if is_authorised(request.headers.get(SECRET_HEADER), secret):
+            return None
+        log.warning("refused a %s %s without the shared secret", request.method, request.path)
+        return response.json({"error": "unauthorised"}, status=401)
+
+    async def hide_error_details(request: Request, reply: BaseHTTPResponse) -> HTTPResponse | None:
+        # rasa-sdk's handler answers a 500 with the exception message and the request body
+        # (the whole tracker). Rasa does not read the body of a 500; it logs it.
+        if getattr(reply, "status", 0) >= 500:
+            return response.json({"error": "internal error"}, status=reply.status)
+        return None
+
+    # Before rasa-sdk's own middleware (CORS answers every OPTIONS request itself).
+    app.register_middleware(require_secret, "request", priority=100)
+    app.register_middleware(hide_error_details, "response", priority=100)
+    return app
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Rebond's action server (rasa-sdk)")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="interface to listen on (default 127.0.0.1; the Docker stack uses 0.0.0.0 on its"
+        " internal network)",
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--actions", default="actions", help="package holding the actions")
+    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        secret = read_secret(os.environ if env is None else env)
+    except ConfigurationError as error:
+        print(f"action server: {error}", file=sys.stderr)
+        return 2
+    configure_logging(args.log_level)
+
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package(args.actions)
+    app = build_app(executor, secret)
+    log.info("action server listening on http://%s:%d", args.host, args.port)
+    app.run(
+        host=args.host,
+        port=args.port,
+        single_process=True,
+        access_log=False,
+        motd=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Start Rasa's command line with its token taken from the environment and its logs scrubbed.
+
+    RASA_AUTH_TOKEN=... python deploy/rasa_server.py run --enable-api --model models ...
+
+`make run` (devtools/stack.py) runs it with .venv-rasa/bin/python; the rasa service of
+docker-compose.yml runs it with the image's python. It runs in Rasa's environment (Python 3.10,
+Rasa only): nothing of ours is imported and the module level uses the standard library only.
+
+The token. `rasa run --auth-token TOKEN` leaves the token in /proc/<pid>/cmdline, which every
+user of the machine reads (`ps`). Here it is read from RASA_AUTH_TOKEN and appended to
+``sys.argv`` inside the process, whose command line never holds it; an ``--auth-token`` given
+on the command line is refused, and so is ``--enable-api`` without a token (the HTTP API
+would be open to anyone who reaches the port). Other secrets reach Rasa the same way, through
+the environment: the endpoints files say ``${ACTION_SERVER_SECRET}``, ``${TRACKER_DB_PASSWORD}``
+and Rasa expands them when it reads the file (rasa.shared.utils.io, ``!env_var`` resolver).
+
+The logs. Rasa logs the text of a message whose handling failed (structlog event
+``rest.message.received.failure`` with ``text=``), exception messages that quote an action
+server's answer (``body='...'``) or a database statement's parameters, and Sanic logs request
+URLs, which carry ``?token=``. Two scrubbers run in the Rasa process:
+- a structlog processor, first in Rasa's chain: fields that may hold what a person wrote are
+  replaced by ``[redacted]``, and an exception becomes a traceback without messages;
+- a log-record factory for the standard ``logging`` records: the same traceback treatment,
+  and ``body='...'``, ``token=...`` and URL passwords in the message are redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from types import TracebackType
+from typing import Any
+
+TOKEN_ENV = "RASA_AUTH_TOKEN"
+REDACTED = "[redacted]"
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+class ConfigurationError(Exception):
+    """Rasa must not start this way (the message says why, without any secret)."""
+
+
+def rasa_argv(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
+    """The arguments Rasa's CLI gets: ``argv`` plus the token from the environment."""
+    if any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv):
+        raise ConfigurationError(
+            f"--auth-token on the command line is visible to every user (ps): set {TOKEN_ENV}"
+        )
+    token = env.get(TOKEN_ENV, "").strip()
+    if "--enable-api" in argv and not token:
+        raise ConfigurationError(f"--enable-api without {TOKEN_ENV} would open Rasa's HTTP API")
+    # The `=` form: a token that starts with "-" would otherwise be read as an option.
+    return [*argv, f"--auth-token={token}"] if token else list(argv)
+
+
+# --------------------------------------------------------------------------------------------
+# Log scrubbing
+
+_MESSAGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # rasa.utils.endpoints.ClientResponseError: "500, Internal Server Error, body='...'"
+    (re.compile(r"body=(['\"]).*\1", re.S), f"body={REDACTED}"),
+    # SQLAlchemy errors quote the statement's parameters, e.g. an event's JSON with its text
+    # (the tracker store logs such errors when it falls back to memory).
+    (
+        re.compile(r"\[parameters: .*?(?:\](?=\n\(Background)|\Z)", re.S),
+        f"[parameters: {REDACTED}]",
+    ),
+    # Rasa's HTTP API takes its token in the query string; Sanic logs request URLs.
+    (re.compile(r"([?&](?:token|auth_token)=)[^&\s'\"]+"), rf"\g<1>{REDACTED}"),
+    # Database URLs in error messages: scheme://user:password@host
+    (re.compile(r"(://[^:/@\s]+:)[^@\s]+@"), rf"\g<1>{REDACTED}@"),
+)
+
+# structlog fields that may carry what a person wrote (Rasa's own anonymizable keys and the
+# like). The event name and its description are Rasa's constants, kept.
+_KEEP_FIELDS = frozenset({"event", "event_info", "event_key", "level", "timestamp", "exception"})
+_SENSITIVE_FIELD = re.compile(
+    r"text|message|utter|slot|entit|tracker|state|event|response|payload|metadata|body|token"
+    r"|password|secret|value|data|input|story|prediction|parse|success|json|argument",
+    re.I,
+)
+
+
+def scrub_message(text: str) -> str:
+    for pattern, replacement in _MESSAGE_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def safe_traceback(exc_info: ExcInfo) -> str:
+    """Frames and exception types of an exception (and its causes), never their messages."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc_info[1]
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for exc in reversed(chain):
+        if parts:
+            parts.append("\nThen:\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(exc.__traceback__))
+        kind = type(exc)
+        parts.append(f"{kind.__module__}.{kind.__qualname__} (message withheld)\n")
+    return "".join(parts).rstrip("\n")
+
+
+def _as_exc_info(value: Any) -> ExcInfo | None:
+    if isinstance(value, BaseException):
+        return (type(value), value, value.__traceback__)
+    if isinstance(value, tuple) and len(value) == 3 and value[1] is not None:
+        return value
+    if value is True:
+        current = sys.exc_info()
+        if current[1] is not None:
+            return current
+    return None
+
+
+def redact_event(_logger: Any, method_name: str, event_dict: MutableMapping[str, Any]) -> Any:
+    """structlog processor: first in the chain, before anything renders the event."""
+    exc_info = event_dict.get("exc_info")
+    if exc_info is None and method_name == "exception":
+        exc_info = True
+    if exc_info is not None:
+        info = _as_exc_info(exc_info)
+        # False, not absent: structlog's set_exc_info would put True back.
+        event_dict["exc_info"] = False
+        if info is not None:
+            event_dict["exception"] = safe_traceback(info)
+    for key, value in list(event_dict.items()):
+        if key == "exc_info" or value is None or isinstance(value, (bool, int, float)):
+            continue
+        if key in _KEEP_FIELDS:
+            if isinstance(value, str):
+                event_dict[key] = scrub_message(value)
+        elif _SENSITIVE_FIELD.search(key):
+            event_dict[key] = REDACTED
+        else:
+            event_dict[key] = scrub_message(str(value))
+    return event_dict
+
+
+def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
+    if record.exc_info and record.exc_info[1] is not None:
+        record.exc_text = safe_traceback(record.exc_info)
+        record.exc_info = None
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record is logging's business, not ours
+        return record
+    cleaned = scrub_message(message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
+    return record
+
+
+def install_record_factory() -> None:
+    previous: Callable[..., logging.LogRecord] = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return scrub_record(previous(*args, **kwargs))
+
+    logging.setLogRecordFactory(factory)
+
+
+def install_structlog_redaction(rasa_main: Any) -> None:
+    """Put ``redact_event`` first in the processors Rasa's CLI configures."""
+    import structlog
+
+    configure = rasa_main.configure_structlog
+
+    def configure_then_redact(*args: Any, **kwargs: Any) -> None:
+        configure(*args, **kwargs)
+        processors = list(structlog.get_config()["processors"])
+        structlog.configure(processors=[redact_event, *processors])
+
+    rasa_main.configure_structlog = configure_then_redact
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        full = rasa_argv(args, os.environ)
+    except ConfigurationError as error:
+        print(f"rasa: {error}", file=sys.stderr)
+        return 2
+    # Rasa's children (if any) need not inherit it: it now lives in sys.argv only.
+    os.environ.pop(TOKEN_ENV, None)
+    # Sanic's access log would print request URLs, query token included.
+    os.environ.setdefault("SANIC_ACCESS_LOG", "False")
+    install_record_factory()
+    # This folder is not a place to import Rasa's modules from.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != here]
+    sys.argv = ["rasa", *full]
+
+    import rasa.__main__ as rasa_main
+
+    install_structlog_redaction(rasa_main)
+    rasa_main.main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
