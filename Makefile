@@ -129,6 +129,7 @@ bench: $(MODEL) $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devtools.bench_chat
 	@$(PY) -m devtools.bench_reminders --count 10000 --rate 30
 	@$(PY) -m devtools.bench_charts
+	@$(PY) -m devtools.bench_safety --rounds 3
 
 clean:
 	rm -rf var/results models/*.tar.gz

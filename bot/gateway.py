@@ -9,8 +9,9 @@ Order for each update (each step knows nothing of the ones after it):
    is answered at once, before any database or Rasa call and outside the chat's queue, so it
    never waits behind the person's own unfinished turn; the safety pause is recorded
    afterwards, with retries (:meth:`bot.relay.Relay.after_crisis`).
-3. **Fair share.** A per-chat token bucket: someone sending a burst gets a few messages
-   read and one kind notice; the rest is dropped, never queued forever.
+3. **Fair share.** A per-chat token bucket for messages sent ahead of the answers: someone
+   sending a burst gets a few messages read and one kind notice; the rest is dropped, never
+   queued forever. A person who waits for each answer is never limited.
 4. **Durable.** The update is stored in the inbox (:mod:`coach.inbox`) before Telegram is
    told it arrived (this runs inside the update queue's ``put``, which PTB awaits before it
    acknowledges an update, in polling and in webhook mode). If the database is down the
@@ -77,9 +78,10 @@ Send = Callable[[int, list[Reply]], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Limits:
-    """Flood control and fairness. A person may send ``burst`` messages at once, then one
-    every ``refill_seconds``; at most ``queue`` wait in their chat; the notice is repeated
-    at most every ``notice_seconds``."""
+    """Flood control and fairness. A message that finds nothing of the person's waiting or
+    in flight (they waited for the answer) is always read. Beyond that, a person may send
+    ``burst`` messages ahead of the answers, then one every ``refill_seconds``; at most
+    ``queue`` wait in their chat; the notice is repeated at most every ``notice_seconds``."""
 
     burst: int = 8
     refill_seconds: float = 2.0
@@ -108,6 +110,7 @@ class _Item:
 class _Chat:
     items: collections.deque[_Item] = field(default_factory=collections.deque)
     worker: asyncio.Task[None] | None = None
+    busy: bool = False  # a turn of this chat is in flight
 
 
 def text_of(update: Update) -> str | None:
@@ -256,6 +259,10 @@ class Gateway:
         bucket.updated = now
         chat = self._chats.get(chat_id)
         queued = len(chat.items) if chat is not None else 0
+        if chat is None or (queued == 0 and not chat.busy):
+            # Nothing of theirs waiting or in flight: they waited for the answer. However
+            # fast someone taps through a form this way, one turn at a time is their share.
+            return True
         if bucket.tokens >= 1 and queued < limits.queue:
             bucket.tokens -= 1
             return True
@@ -304,8 +311,12 @@ class Gateway:
     async def _work(self, chat_id: int, chat: _Chat) -> None:
         while chat.items:
             item = chat.items.popleft()
-            async with self._slots, self._lock_for(chat_id):
-                await self._process(chat_id, item)
+            chat.busy = True
+            try:
+                async with self._slots, self._lock_for(chat_id):
+                    await self._process(chat_id, item)
+            finally:
+                chat.busy = False
         if self._chats.get(chat_id) is chat and not chat.items:
             del self._chats[chat_id]
 

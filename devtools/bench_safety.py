@@ -3,9 +3,9 @@ emulator with the real bot, Rasa and action server on loopback:
 
 - the crisis answer: idle, with Rasa frozen (SIGSTOP), with the database down, and during
   a flood of 300 messages from another person;
-- another person's first reply, idle and while one person floods 300 messages;
-- messages lost or answered twice across a kill -9 of the bot (``--kill`` rounds).
+- another person's first reply, idle and while one person floods 300 messages.
 
+A kill -9 of the bot with messages in flight is played by tests/e2e/test_safety_flow.py.
 Every wait is bounded; the stack stops by itself.
 """
 

@@ -13,7 +13,7 @@ from steps import cli, consent, text_of, until
 from actions.onboarding import NOT_NOW
 from coach.privacy import count_tracker_events
 
-CHAT = 5_550_301
+CHAT = 5_550_601
 
 
 async def test_a_consented_no_after_start_keeps_everything(

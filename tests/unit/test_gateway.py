@@ -273,6 +273,16 @@ async def test_being_added_to_a_group_makes_the_bot_leave(world) -> None:  # typ
     assert [n for n, *_ in bot.calls] == ["send_message", "leave_chat"]
 
 
+async def test_someone_who_waits_for_each_answer_is_never_limited(world) -> None:  # type: ignore[no-untyped-def]
+    bot, _relay, sent, build = world
+    gateway = build(Limits(burst=2, refill_seconds=600, queue=10))
+    for index in range(30):
+        await gateway.accept(update(bot, message=message(CAMILLE, f"réponse {index}")))
+        await settle(gateway)
+    assert len(sent.by_chat[CAMILLE]) == 30
+    assert TOO_FAST not in bot.texts(CAMILLE)
+
+
 async def test_a_flood_is_cut_with_one_notice_and_does_not_delay_anyone_else(world) -> None:  # type: ignore[no-untyped-def]
     bot, relay, sent, build = world
     relay.gate = asyncio.Event()
@@ -287,7 +297,8 @@ async def test_a_flood_is_cut_with_one_notice_and_does_not_delay_anyone_else(wor
     await gateway.accept(update(bot, message=message(SACHA, "bonjour")))
     await settle(gateway)
     assert sent.by_chat[SACHA] == ["echo: bonjour"]
-    assert [t for _u, t in relay.seen if _u == CAMILLE] == [f"spam {i}" for i in range(5)]
+    # The first found the chat idle; five more came out of the bucket; the rest was cut.
+    assert [t for _u, t in relay.seen if _u == CAMILLE] == [f"spam {i}" for i in range(6)]
     assert bot.texts(CAMILLE) == [TOO_FAST], "one notice for the whole flood"
     with gateway._sessions() as session:  # type: ignore[misc]
         assert session.scalar(select(func.count()).select_from(InboxUpdate)) == 0
