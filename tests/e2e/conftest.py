@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -12,6 +13,19 @@ from bot.telegram_app import build_application
 from coach.db import upgrade
 from coach.settings import Settings
 from devtools.stack import MODEL, Stack, running_stack
+
+# Every turn of an end-to-end test goes through the real Rasa, whose answer takes a median of
+# 1.4 s and a p95 of 4.4 s when the machine is busy (README, `make bench`): a 20-turn scenario
+# can legitimately pass pyproject's 120 s default. Fixtures are not timed (timeout_func_only).
+E2E_TIMEOUT_S = 300
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A longer timeout for the end-to-end tests, unless a test sets its own."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(E2E_TIMEOUT_S))
 
 
 @pytest_asyncio.fixture

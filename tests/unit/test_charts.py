@@ -9,10 +9,13 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from coach import charts
 from coach.emotions import MOODS
-from coach.feedback import THEME_LABELS, THEMES
+from coach.feedback import THEMES
 from coach.feedbacks import PatternInput, compute_patterns
 from coach.swot import SwotDraft
 
@@ -40,8 +43,20 @@ def moods(*names: str, start: dt.datetime | None = None) -> list[tuple[dt.dateti
 
 
 def test_every_theme_has_a_french_label_on_the_chart() -> None:
-    assert {charts.theme_label(theme) for theme in THEMES} == set(THEME_LABELS.values())
-    assert charts.theme_label("technical_skills") == "Compétences techniques"
+    # Written out here, not read from THEME_LABELS: a missing or English label shows.
+    assert {theme: charts.theme_label(theme) for theme in THEMES} == {
+        "experience": "Expérience",
+        "technical_skills": "Compétences techniques",
+        "cultural_fit": "Adéquation culturelle",
+        "interview_performance": "Déroulé de l'entretien",
+        "communication": "Communication",
+        "competition": "Concurrence",
+        "application_documents": "CV et lettre",
+        "overqualification": "Surqualification",
+        "enthusiasm": "Motivation",
+        "problem_solving": "Résolution de problèmes",
+    }
+    assert charts.theme_label("new_theme") == "New theme", "an unknown theme still gets a name"
 
 
 def test_bars_carry_labels_counts_and_the_recurring_highlight() -> None:
@@ -214,8 +229,29 @@ def test_runs_headless_in_a_bare_environment(tmp_path: Path) -> None:
     assert "MPLCONFIGDIR" not in done.stderr, "no warning about a temporary cache folder"
 
 
-def test_dollar_signs_in_swot_items_are_drawn_as_written() -> None:
+def drawn_texts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
+    """Spy on the Agg renderer: every string it draws, with how (ismath: False, True, "TeX")."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    seen: list[tuple[str, object]] = []
+    draw_text = RendererAgg.draw_text
+
+    def spy(self: Any, gc: Any, x: float, y: float, s: str, *args: Any, **kwargs: Any) -> None:
+        seen.append((s, kwargs.get("ismath", args[2] if len(args) > 2 else False)))
+        draw_text(self, gc, x, y, s, *args, **kwargs)
+
+    monkeypatch.setattr(RendererAgg, "draw_text", spy)
+    return seen
+
+
+def test_dollar_signs_in_swot_items_are_drawn_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
     # Mathtext would read "$…$" as a formula: an unknown command fails, and "45$ à 50$" loses
-    # its signs. The person's words are plain text.
-    png = charts.swot_chart(SwotDraft(strengths=("Formule $\\foo{x}$", "Salaire visé : 45$ à 50$")))
-    assert png.startswith(b"\x89PNG")
+    # its signs. The person's words are plain text: the renderer gets them character for
+    # character, as plain text (not mathtext), one line each.
+    drawn = drawn_texts(monkeypatch)
+    items = ("Formule $\\foo{x}$", "Salaire visé : 45$ à 50$")
+    png = charts.swot_chart(SwotDraft(strengths=items))
+    assert size(png) == (1080, 1080)
+    assert ("• Formule $\\foo{x}$", False) in drawn
+    assert ("• Salaire visé : 45$ à 50$", False) in drawn
+    assert charts.QUADRANT_LABELS["strengths"] in [text for text, _ in drawn], "the spy sees all"

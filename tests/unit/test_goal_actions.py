@@ -560,9 +560,20 @@ async def edit(mode: str, text: str) -> tuple[CollectingDispatcher, dict[str, An
     return dispatcher, out
 
 
+def milestone_rows() -> list[tuple[int, int, str, dt.date, bool]]:
+    """(id, position, title, due date, reached) of every milestone, by id."""
+    return [(m.id, m.position, m.title, m.due_on, m.done_at is not None) for m in rows(Milestone)]
+
+
 async def test_a_new_deadline_spreads_the_remaining_milestones(action_db: str) -> None:
     consent()
     goal_id = a_goal(days=30)
+    before = milestone_rows()
+    assert [(due, reached) for *_, due, reached in before] == [
+        (dt.date(2026, 12, 5), False),
+        (dt.date(2026, 12, 15), False),
+        (dt.date(2026, 12, 25), False),
+    ]
     _, out = await edit(goals.MODE_DEADLINE, "dans 2 mois")
     assert out[goals.EDIT_TEXT] == "2027-01-25"
     dispatcher, _ = await run(
@@ -575,10 +586,24 @@ async def test_a_new_deadline_spreads_the_remaining_milestones(action_db: str) -
     )
     [goal] = rows(Goal)
     assert goal.deadline == dt.date(2027, 1, 25)
-    assert rows(Milestone)[-1].due_on == dt.date(2027, 1, 25)
+    # The same three milestones (none deleted, none added, order and titles kept), moved:
+    # 61 days from 2026-11-25 to 2027-01-25, so today + round(61 * i / 3) = +20, +41, +61 days.
+    moved = [dt.date(2026, 12, 15), dt.date(2027, 1, 5), dt.date(2027, 1, 25)]
+    assert milestone_rows() == [
+        (id_, position, title, due, False)
+        for (id_, position, title, _, _), due in zip(before, moved, strict=True)
+    ]
     assert "nouvelle échéance" in texts(dispatcher)[0]
+    # One pending reminder per milestone, on its new date; the old ones are cancelled.
     pending = [r for r in rows(Reminder) if r.status == "pending"]
-    assert pending and all(r.payload["goal_id"] == goal_id for r in pending)
+    assert all(r.payload["goal_id"] == goal_id for r in pending)
+    assert sorted((r.payload["milestone_id"], r.due_at.date()) for r in pending) == [
+        (id_, due) for (id_, *_), due in zip(before, moved, strict=True)
+    ]
+    cancelled = [r for r in rows(Reminder) if r.status == "cancelled"]
+    assert sorted((r.payload["milestone_id"], r.due_at.date()) for r in cancelled) == [
+        (id_, due) for id_, _, _, due, _ in before
+    ]
 
 
 async def test_the_edit_form_reads_progress_and_refuses_a_past_date() -> None:
@@ -759,7 +784,16 @@ async def test_a_shorter_deadline_keeps_reached_milestones_within_it(action_db: 
         },
     )
     [goal] = rows(Goal)
+    assert goal.deadline == dt.date(2026, 12, 9)
     assert all(m.due_on <= goal.deadline for m in rows(Milestone))
+    # 4/6 reached the first two of the four milestones (due 12-10 and 12-25): they stay, reached,
+    # brought back to the new deadline; the two open ones share the 14 days (+7, +14).
+    assert [(position, due, reached) for _, position, _, due, reached in milestone_rows()] == [
+        (1, dt.date(2026, 12, 9), True),
+        (2, dt.date(2026, 12, 9), True),
+        (3, dt.date(2026, 12, 2), False),
+        (4, dt.date(2026, 12, 9), False),
+    ]
 
 
 async def test_fait_on_a_plain_milestone_reminder_reaches_the_milestone(action_db: str) -> None:

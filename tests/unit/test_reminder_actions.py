@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine, select
 
 from actions.onboarding import ActionGiveConsent
 from actions.reminders import (
@@ -16,6 +17,7 @@ from actions.reminders import (
     ActionSetReminder,
     reminder_subject,
 )
+from coach.models import Base, Reminder, User
 
 
 def tracker(text: str, intent: str = "set_reminder") -> Tracker:
@@ -34,6 +36,19 @@ def tracker(text: str, intent: str = "set_reminder") -> Tracker:
         active_loop={},
         latest_action_name="action_listen",
     )
+
+
+def stored(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the application's database, by table."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: [tuple(row) for row in connection.execute(select(table))]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
 
 
 async def run(action: Any, text: str, intent: str = "set_reminder") -> list[dict[str, Any]]:
@@ -83,16 +98,26 @@ async def test_set_reminder_without_a_time_explains_how(action_db: str) -> None:
     await run(ActionGiveConsent(), "/consent_accept", "consent_accept")
     [answer] = await run(ActionSetReminder(), "rappelle-moi de relancer Decathlon")
     assert "vendredi à 10h" in answer["text"]
+    assert stored(action_db)[Reminder.__tablename__] == []
     [empty] = await run(ActionListReminders(), "/list_reminders", "list_reminders")
     assert empty["text"].startswith("Vous n'avez aucun rappel")
 
 
 async def test_impossible_date_is_refused_clearly(action_db: str) -> None:
     await run(ActionGiveConsent(), "/consent_accept", "consent_accept")
+    before = stored(action_db)
+    assert len(before[User.__tablename__]) == 1, "the person who consented"
     [answer] = await run(ActionSetReminder(), "rappelle-moi le 31 février de postuler")
-    assert "C'est noté" not in answer["text"]
+    assert "C'est noté" not in answer["text"] and "n'existe pas" in answer["text"]
+    assert not answer.get("buttons"), "no « Voir mes rappels » for a refused reminder"
+    after = stored(action_db)
+    assert after[Reminder.__tablename__] == [], "a refused date stores no reminder"
+    assert after == before, "nothing else written either"
 
 
 async def test_without_consent_nothing_is_stored(action_db: str) -> None:
     [answer] = await run(ActionSetReminder(), "rappelle-moi demain de postuler")
     assert "/start" in answer["text"]
+    tables = stored(action_db)
+    assert tables[User.__tablename__] == [] and tables[Reminder.__tablename__] == []
+    assert {name: rows for name, rows in tables.items() if rows} == {}, "no row in any table"
