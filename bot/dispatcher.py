@@ -716,10 +716,12 @@ def parse_reminder_callback(data: str | None) -> tuple[str, int] | None:
     parts = data.split(":")
     if len(parts) != 3 or f"{parts[0]}:" != CALLBACK_PREFIX or parts[1] not in BUTTON_TITLES:
         return None
-    try:
-        return parts[1], int(parts[2])
-    except ValueError:
-        return None
+    return (parts[1], int(parts[2])) if is_row_id(parts[2]) else None
+
+
+def is_row_id(text: str) -> bool:
+    """Whether button data holds a row id a database can look up (forged data may not)."""
+    return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) < 2**63
 
 
 UNKNOWN_REMINDER = "Ce rappel n'existe plus."

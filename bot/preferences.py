@@ -53,7 +53,7 @@ def handle(
             ),
             buttons=setup_buttons(),
         )
-    if len(parts) == 2 and parts[0] == "day" and parts[1].isdigit() and int(parts[1]) < 7:
+    if len(parts) == 2 and parts[0] == "day" and _small(parts[1]) in range(7):
         day = int(parts[1])
         return Reply(
             text=f"Le {WEEKDAYS_FR[day]}, à quelle heure ?",
@@ -68,9 +68,9 @@ def handle(
             return Reply(
                 text="Entendu, plus de bilan hebdomadaire. Vous pourrez le réactiver via /rappels."
             )
-        if len(parts) == 3 and parts[0] == "set" and parts[1].isdigit() and parts[2].isdigit():
-            day, hour = int(parts[1]), int(parts[2])
-            if day < 7 and hour in HOURS:
+        if len(parts) == 3 and parts[0] == "set":
+            day, hour = _small(parts[1]), _small(parts[2])
+            if day in range(7) and hour in HOURS:
                 reminder = set_weekly_reflection(session, user, weekday=day, hour=hour, now=now)
                 first = format_fr(reminder.due_at.astimezone(user_zone(user)), now=now)
                 return Reply(
@@ -112,3 +112,11 @@ def handle_quiet(sessions: sessionmaker[Session], telegram_user_id: int, payload
     if moved:
         text += f" {moved} rappel(s) prévu(s) dans ce créneau partiront à la fin."
     return Reply(text=text)
+
+
+def _small(digits: str) -> int:
+    """A button's small number (a weekday, an hour); -1 for anything else, forged data
+    included (« ² » or ten thousand digits are digits that ``int`` refuses)."""
+    if len(digits) > 2 or not (digits.isascii() and digits.isdigit()):
+        return -1
+    return int(digits)

@@ -24,6 +24,7 @@ from bot.dispatcher import (
     UNKNOWN_REMINDER,
     DeliverLater,
     answer_reminder_button,
+    is_row_id,
     reminder_buttons,
     reminder_text,
 )
@@ -178,7 +179,7 @@ class Relay:
     ) -> list[Reply]:
         """A typed message. ``key`` (the Telegram update id) travels to Rasa in the
         message's metadata, so that a turn is recognised if it must be taken up again."""
-        text = (text or "").strip()
+        text = _clean(text).strip()
         if not text:
             return [Reply(text=EMPTY_TEXT)]
         if detect_crisis(text):
@@ -188,8 +189,11 @@ class Relay:
         if len(text) > MAX_MESSAGE_CHARS:
             return [Reply(text=TOO_LONG.format(length=len(text)))]
         if text.startswith("/"):
-            # Typed text is never allowed to pose as a payload (e.g. "/consent_accept").
-            text = text.lstrip("/").strip() or text
+            # Typed text is never allowed to pose as a payload (« /consent_accept »,
+            # « / /confirm_delete »): every leading slash and space goes.
+            text = text.lstrip("/ \t\r\n\f\v")
+            if not text:
+                return [Reply(text=UNKNOWN_COMMAND.format(command="/"))]
         return await self._relay(speaker, text, typed=True, key=key)
 
     async def handle_command(
@@ -197,15 +201,13 @@ class Relay:
     ) -> list[Reply]:
         """A slash command; the text after it went through the crisis detector already
         (the front-end checks every text first), and a crisis there is answered here too."""
+        command = _clean(command)
         rest = command.split(maxsplit=1)[1] if len(command.split(maxsplit=1)) > 1 else ""
         if rest and detect_crisis(rest):
             self.after_crisis(speaker)
             return self.crisis_reply()
-        name = (
-            command.lstrip("/").split("@", 1)[0].split(maxsplit=1)[0].lower()
-            if command.strip("/ ")
-            else ""
-        )
+        words = command.lstrip("/").split("@", 1)[0].split(maxsplit=1)
+        name = words[0].lower() if words else ""
         payload = COMMANDS.get(name)
         if payload is None:
             return [Reply(text=UNKNOWN_COMMAND.format(command=f"/{name}"[:40]))]
@@ -216,6 +218,7 @@ class Relay:
     ) -> list[Reply]:
         if not payload:
             return [Reply(text=EXPIRED_BUTTON)]
+        payload = _clean(payload)
         if payload.startswith(preferences.PREFIX):
             try:
                 reply = await asyncio.to_thread(
@@ -251,10 +254,10 @@ class Relay:
     def _reminder_button(self, speaker: Speaker, payload: str) -> str:
         uid = speaker.telegram_user_id
         if payload.startswith(CANCEL_PREFIX):
-            try:
-                reminder_id = int(payload.removeprefix(CANCEL_PREFIX))
-            except ValueError:
+            number = payload.removeprefix(CANCEL_PREFIX)
+            if not is_row_id(number):
                 return EXPIRED_BUTTON
+            reminder_id = int(number)
             with transaction(self._sessions) as session:
                 user = find_user(session, uid)
                 done = user is not None and cancel_reminder(session, user, reminder_id)
@@ -366,9 +369,14 @@ class Relay:
         except (SQLAlchemyError, TimeoutError) as error:
             log.error("database unavailable (%s)", type(error).__name__)
             return [Reply(text=DB_DOWN)]
-        if not consented and (typed or message.split("{", 1)[0] not in PRE_CONSENT_PAYLOADS):
-            message = "/start"
-            metadata["reprompt"] = True
+        if not consented:
+            intent = message.split("{", 1)[0]
+            if typed or intent not in PRE_CONSENT_PAYLOADS:
+                message = "/start"
+                metadata["reprompt"] = True
+            else:
+                # Nothing the person could have forged (entities) reaches Rasa's tracker.
+                message = intent
         try:
             raw = await self._rasa.send_message(
                 sender_id_for(speaker.telegram_user_id),
@@ -502,6 +510,12 @@ class Relay:
             return [Reply(text=SWOT_CHART_FAILED)]
         caption = SWOT_CAPTION.format(day=format_date_fr(day))
         return [Reply(photo=png, photo_caption=caption, photo_name="rebond-swot.png")]
+
+
+def _clean(text: str | None) -> str:
+    """The text with lone surrogates replaced: they cannot be encoded to send to Rasa
+    (Telegram never sends them; a terminal with an odd locale might)."""
+    return (text or "").encode("utf-8", "replace").decode("utf-8")
 
 
 def answers_to(events: list[dict[str, Any]], key: int) -> list[dict[str, Any]] | None:

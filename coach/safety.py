@@ -33,7 +33,13 @@ Decisions (false negatives are worse than false positives here):
 - Any form of "suicide" fires, even negated ("je ne pense pas au suicide") or naming the
   helpline ("prévention du suicide"); "idées noires" fires unless preceded by "pas d'".
 - Bare "en finir" fires even when it probably means the recruitment process ("j'ai hâte
-  d'en finir"); "en finir avec ce processus" does not.
+  d'en finir"); "en finir avec ce processus" does not. It does not fire when its clause
+  names someone else as subject and holds no "je / me / moi" (:func:`_about_someone_else`):
+  "le recruteur était pressé d'en finir", "vous sembliez pressé d'en finir" in a pasted
+  feedback. Safety first, it still fires after "on", "tu", an impersonal "il" ("il faut en
+  finir", "il est temps d'en finir") and after "et" + a noun ("il était odieux et envie
+  d'en finir"): the subject may be the person.
+- English words mixed in fire: "je veux die", "kill myself", "end it all", "self harm".
 - "mieux sans moi" fires whoever "they" are ("l'équipe serait mieux sans moi"): perceived
   burdensomeness is a risk marker.
 - Ordinary sadness, exhaustion or anger do not fire on their own: "je suis déçu",
@@ -333,6 +339,7 @@ _NOT_A_TASK = (
 
 _LETHAL = (
     rf"(?:{_DIE}|{_CREVER}|{_DISAPPEAR}|{_SAUTER}|me tuer?\b|me suicid"
+    r"|die\b|me kill\b|kill myself\b|end it all\b|end my life\b"
     r"|me supprimer\b(?! (?:de|des|du)\b)"
     rf"|en fini\b{_NOT_A_TASK}"
     rf"|(?:ne )?(?:plus|jamais) (?:etre la\b{_NOT_THERE}|etre en vie|exister|me reveiller"
@@ -362,6 +369,12 @@ _SWALLOW = (
 )
 
 _PATTERN_SOURCES: Final[tuple[str, ...]] = (
+    # English words mixed in: "i want to die", "je vais kill myself", "self-harm"
+    r"(?:want|wanna|wants|going|gonna|ready|deserve|rather|wish i could|like) (?:to )?"
+    r"(?:die|be dead|kill myself|end it all|end my life|disappear forever)\b",
+    r"kill(?:ing)? myself\b|\bend(?:ing)? (?:it all|my life)\b|\bself ?harm\w*"
+    r"|\b(?:no|any) reason to (?:live|stay alive|keep living)\b"
+    r"|\b(?:done|finished) with (?:life|living|my life)\b",
     # suicide, any spelling, any context except the "professional suicide" idiom
     r"s[ui]{1,3}[cs]{1,2}i?d\w*\b(?! (?:profesionnel|profesionnelle|commercial|social"
     r"|politique|economique|financier|electoral|mediatique|de carriere)\b)",
@@ -439,6 +452,9 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"(?:veux|voudrais|aimerais|prefere|prefererais|envie de) (?:ne )?(?:plus|pas)"
     r" (?:etre en vie|etre vivante?|etre de ce monde|etre sur cette terre|exister)\b",
     rf"(?:veux|voudrais|aimerais|prefere|prefererais|envie de) (?:ne )?plus etre la\b{_NOT_THERE}",
+    # « je n'ai plus envie d'être là » (« plus »: « pas envie d'être là » is said of a
+    # candidate who looked bored in an interview)
+    rf"(?:plus|plus aucune) (?:du tout )?envie de (?:encore )?etre (?:encore )?la\b{_NOT_THERE}",
     r"(?:la|ma|cette|notre|mon) (?:vie|existence) (?:ne )?(?:a |as )?(?:vraiment |absolument"
     r" )?(?:plus|pas|aucun|rien)(?: aucun| de| vraiment de)? (?:sens|interet|valeur|but)\b",
     r"(?:la|ma|cette) vie (?:ne )?(?:vaut|vaux) (?:plus |vraiment )?rien\b",
@@ -543,6 +559,9 @@ _PATTERN_SOURCES: Final[tuple[str, ...]] = (
     r"|mes enfants|mes parents|mes amis|mes amies|tous|toutes)\b",
     r"que tout se arete (?:pour toujours|a jamais|definitivement)\b",
     r"\bune corde\b[a-z ]{0,40}?\b(?:servir|pendre|utiliser)\b",
+    # a weapon turned on oneself ("une arme ... contre moi"; not "sur moi": "un couteau sur moi")
+    r"(?:arme|armes|fusil|pistolet|revolver|flingue|couteau|lame)\b[a-z ]{0,50}?\bcontre moi"
+    r"(?: meme)?\b",
 )
 
 
@@ -558,6 +577,84 @@ _CRISIS_RE: Final = _compile(_PATTERN_SOURCES)
 # --------------------------------------------------------------------------- API
 
 
+# Bare "en finir" (no object: not "avec la vie", "avec moi"...) about someone else is about
+# the interview, not a crisis: "le recruteur était pressé d'en finir", "vous sembliez pressé
+# d'en finir" in a pasted feedback. It is skipped only when its clause names another person
+# as subject and holds no first-person word; any "je", "me", "moi" keeps it ("il m'a
+# démoli, j'ai envie d'en finir"), and so do "on" and "tu", which often mean oneself.
+_BARE_FINISH_RE: Final = re.compile(r"(?:[a-z]+ ){0,3}en ?fin[a-z]*")
+_FIRST_PERSON: Final = frozenset({"je", "me", "moi", "jme", "mwa"})
+# Words after which the subject of the clause may have changed ("il était odieux et envie
+# d'en finir"), unless a verb follows at once: "vous avez peu souri et semblé pressé d'en
+# finir" keeps "vous".
+_CLAUSE_WORDS: Final = frozenset({"et", "mais", "donc", "alors", "puis", "car", "parce", "bref"})
+_SAME_SUBJECT_VERBS: Final = frozenset(
+    _collapse(word)
+    for word in (
+        *("semble", "semblait", "sembliez", "semblez", "paru", "parait", "paraissait"),
+        *("paraissiez", "paraissez", "avait", "aviez", "avez", "a", "etait", "etiez", "etes"),
+        *("est", "ete", "voulait", "vouliez", "voulez", "voulu", "veut", "eu", "donne"),
+    )
+)
+_OTHER_SUBJECTS: Final = frozenset(
+    _collapse(word)
+    for word in (
+        *("il", "elle", "ils", "elles", "nous", "vous"),
+        *("recruteur", "recruteurs", "recruteuse", "recruteuses", "rh", "drh", "jury", "jurys"),
+        *("manager", "managers", "directeur", "directrice", "responsable", "responsables"),
+        *("interlocuteur", "interlocutrice", "interlocuteurs", "candidat", "candidate"),
+        *("comite", "equipe", "entreprise", "cabinet", "employeur", "patron", "patronne"),
+        *("chef", "cheffe", "client", "cliente", "examinateur", "examinatrice", "evaluateur"),
+        *("evaluatrice", "consultant", "consultante", "chasseur", "chasseuse", "dirigeant"),
+        *("dirigeante", "collegue", "collegues", "boss", "societe", "agence"),
+    )
+)
+# "il faut en finir", "il est temps d'en finir": an impersonal "il" names nobody.
+_IMPERSONAL: Final = frozenset(
+    _collapse(word) for word in ("faut", "faudrait", "fallait", "vaut", "vaudrait", "y")
+)
+_IMPERSONAL_BE: Final = frozenset({"est", "etait", "serait", "sera"})
+
+
+def _about_someone_else(words: list[str], start: int) -> bool:
+    """Whether the clause before ``words[start]`` has another person as its subject."""
+    clause: list[str] = []
+    for word in reversed(words[:start]):
+        if word == _CLAUSE:
+            break
+        if word in _CLAUSE_WORDS:
+            if not clause or clause[-1] not in _SAME_SUBJECT_VERBS:
+                break
+            continue
+        clause.append(word)
+    clause.reverse()
+    if _FIRST_PERSON.intersection(clause):
+        return False
+    for i, word in enumerate(clause):
+        following = [*clause[i + 1 : i + 3], "", ""]
+        impersonal = word == "il" and (
+            following[0] in _IMPERSONAL
+            or (following[0] in _IMPERSONAL_BE and following[1] == "temps")
+        )
+        if word in _OTHER_SUBJECTS and not impersonal:
+            return True
+    return False
+
+
+def _search(normalised: str, flat: str) -> re.Match[str] | None:
+    """The first match in ``flat`` that is not a bare "en finir" about someone else."""
+    words = normalised.split()
+    # Word index in ``words`` of every word of ``flat`` (with or without the clause markers).
+    positions = [i for i, word in enumerate(words) if flat is normalised or word != _CLAUSE]
+    for match in _CRISIS_RE.finditer(flat):
+        if not _BARE_FINISH_RE.fullmatch(match.group(0).strip()):
+            return match
+        start = flat.count(" ", 0, match.start())
+        if not _about_someone_else(words, positions[start]):
+            return match
+    return None
+
+
 def crisis_evidence(text: str) -> str | None:
     """The normalised fragment that signals a crisis, or ``None``.
 
@@ -566,11 +663,11 @@ def crisis_evidence(text: str) -> str | None:
     if not isinstance(text, str) or not text:
         return None
     normalised = _normalise(text)
-    match = _CRISIS_RE.search(" ".join(normalised.replace(_CLAUSE, " ").split()))
+    match = _search(normalised, " ".join(normalised.replace(_CLAUSE, " ").split()))
     if match is None and _CLAUSE in normalised:
         # Again with the clause markers kept: "Je veux en finir. Avec ce dossier aussi."
         # The task exclusion must not see past the full stop, so the first clause counts.
-        match = _CRISIS_RE.search(normalised)
+        match = _search(normalised, normalised)
     return None if match is None else match.group(0).strip()
 
 

@@ -14,6 +14,11 @@ from coach.safety import CRISIS_PAUSE, CRISIS_REPLY, crisis_evidence, detect_cri
 # Every one of these must be caught: typos, no accents, SMS, tutoiement, inside longer
 # messages, mixed case, emoji.
 POSITIVES: list[str] = [
+    # no wish to be here any more (added on 2026-12-05 after a held-out NLU line of this
+    # class was missed: its held-out figure is no longer independent)
+    "j'ai plus envie d'être là",
+    "je n'ai plus du tout envie d'être là",
+    "jai plus envie d etre encore la",
     # burden, leaving for good, hitting oneself, wanting one's life to stop
     "je ne suis qu'un poids, je veux partir pour de bon",
     "je me tape la tête contre les murs",
@@ -364,16 +369,18 @@ def test_non_string_input_is_not_a_crisis() -> None:
 
 
 def test_every_crisis_example_of_the_assistant_is_caught() -> None:
-    """The detector runs before Rasa: it must catch every crisis utterance we train or test on."""
+    """The detector runs before Rasa: it must catch every crisis utterance we train on.
+
+    Only the training data (data/nlu): held-out lines (tests/rasa/nlu_holdout.yml,
+    tests/safety/) measure the detector and must not develop it (issue 18); their recall is
+    reported by ``python -m devtools.eval_crisis`` and ``make rasa-test``.
+    """
     import yaml
 
     from coach.settings import PROJECT_ROOT
 
     texts: list[str] = []
-    for path in [
-        *(PROJECT_ROOT / "data" / "nlu").glob("*.yml"),
-        PROJECT_ROOT / "tests" / "rasa" / "nlu_holdout.yml",
-    ]:
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if block.get("intent") == "crisis":
                 texts += [
