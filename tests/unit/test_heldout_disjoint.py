@@ -263,3 +263,28 @@ def test_heldout_intents_are_domain_intents() -> None:
 def test_story_intents_are_domain_intents(path: Path) -> None:
     unknown = sorted({line.intent for line in story_lines(path)} - set(domain_intents()))
     assert not unknown, f"{path.name}: typed lines with intents missing from domain.yml: {unknown}"
+
+
+# --- the feedback analyzer's held-out split ---------------------------------------------------
+
+FEEDBACK_DIR = ROOT / "data" / "feedback"
+
+
+def feedback_lines(path: Path) -> list[Line]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    source = str(path.relative_to(ROOT))
+    return [Line(str(item["text"]), str(item.get("kind", "?")), source) for item in data["texts"]]
+
+
+def test_feedback_heldout_texts_are_not_training_texts() -> None:
+    heldout_path = FEEDBACK_DIR / "heldout.yml"
+    trained = [
+        line
+        for path in sorted(FEEDBACK_DIR.glob("*.yml"))
+        if path != heldout_path
+        for line in feedback_lines(path)
+    ]
+    assert len(trained) > 1000
+    held = feedback_lines(heldout_path)
+    assert len(held) > 100
+    assert _clashes(held, SimilarityIndex(trained)) == []
