@@ -22,6 +22,8 @@ Order for each update (each step knows nothing of the ones after it):
    anyone else. The inbox row is deleted once the answer went out.
 
 Updates left in the inbox by a crash are taken up again at start (:meth:`Gateway.resume`).
+With several bot processes, each holds its inbox rows under a lease it renews; a live
+process takes over the rows of one that died once their lease ran out (:meth:`Gateway.watch`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ import asyncio
 import collections
 import contextlib
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,6 +150,7 @@ class Gateway:
         lock_for: Callable[[int], asyncio.Lock],
         limits: Limits | None = None,
         clock: Callable[[], float] = time.monotonic,
+        instance: str | None = None,
     ) -> None:
         self._bot = bot
         self._relay = relay
@@ -160,6 +166,13 @@ class Gateway:
         self._pressed: collections.OrderedDict[tuple[int, int], None] = collections.OrderedDict()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._left: set[int] = set()
+        # Who holds this process's inbox rows, and the update ids it is handling.
+        # One bot process per instance (BOT_INSTANCE, the host name by default): rows of an
+        # earlier run of the same instance are taken up at once after a restart.
+        instance = (instance or os.environ.get("BOT_INSTANCE") or socket.gethostname())[:40]
+        self.owner = f"{instance}/{uuid.uuid4().hex[:16]}"
+        self._held: set[int] = set()
+        self._watcher: asyncio.Task[None] | None = None
 
     # -- entry ---------------------------------------------------------------------------
     async def accept(self, update: Update) -> None:
@@ -193,28 +206,59 @@ class Gateway:
         stored = await self._store(update, chat.id, user.id)
         if stored is None:
             return  # a delivery Telegram repeated: already stored and being handled
+        if stored:
+            self._held.add(update.update_id)
         self._enqueue(chat.id, _Item(update, stored=stored))
 
     async def resume(self) -> int:
-        """Take up the updates a previous run stored but did not answer, in order."""
+        """Take up the updates nobody answers — left by a previous run of this process or
+        by another process that died — in order."""
         if self._sessions is None:
             return 0
         try:
-            waiting = await asyncio.to_thread(inbox.pending, self._sessions)
+            waiting = await asyncio.to_thread(inbox.claim_orphans, self._sessions, self.owner)
         except SQLAlchemyError as error:
             log.error("could not read the inbox (%s)", type(error).__name__)
             return 0
+        taken = 0
         for entry in waiting:
+            if entry.update_id in self._held:
+                continue  # ours already (our lease lapsed while the database was away)
             update = Update.de_json(entry.payload, self._bot)
             if update is None:
                 continue
+            self._held.add(entry.update_id)
             self._enqueue(entry.chat_id, _Item(update, stored=True, started=entry.started))
-        if waiting:
-            log.info("resuming %d update(s) left unanswered", len(waiting))
-        return len(waiting)
+            taken += 1
+        if taken:
+            log.info("taking up %d update(s) left unanswered", taken)
+        return taken
+
+    def watch(self, *, every: float | None = None) -> None:
+        """Keep this process's leases alive and take over the rows of dead processes,
+        every third of the lease, until :meth:`drain`."""
+        if self._sessions is None or self._watcher is not None:
+            return
+        period = every if every is not None else inbox.LEASE.total_seconds() / 3
+        self._watcher = asyncio.create_task(self._watch(period))
+
+    async def _watch(self, period: float) -> None:
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await asyncio.to_thread(inbox.renew, self._sessions, self.owner)  # type: ignore[arg-type]
+            except SQLAlchemyError as error:
+                log.warning("could not renew the inbox leases (%s)", type(error).__name__)
+                continue
+            await self.resume()
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for the work in flight (shutdown); what is left stays in the inbox."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
         workers = [c.worker for c in self._chats.values() if c.worker is not None]
         pending = [*workers, *self._tasks]
         if pending:
@@ -294,6 +338,7 @@ class Gateway:
                     chat_id=chat_id,
                     telegram_user_id=user_id,
                     payload=update.to_dict(),
+                    owner=self.owner,
                 ),
                 timeout=self._limits.store_timeout,
             )
@@ -340,6 +385,7 @@ class Gateway:
                 await self._bot.send_message(chat_id, FAILED)
         if item.stored:
             await self._db_quietly(inbox.done, update.update_id, retries=5)
+            self._held.discard(update.update_id)
 
     async def _answer(self, update: Update) -> list[Reply]:
         speaker = _speaker_of(update)

@@ -190,6 +190,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         queue.gateway = gateway
         queue.ready.set()
     await gateway.resume()
+    gateway.watch()
 
     async def converse(reminder: ReminderSnapshot) -> list[Reply]:
         # A reminder that opens a conversation: Rasa answers as if the user had asked.

@@ -353,3 +353,8 @@ class InboxUpdate(Base):
     # Set when processing begins: a row still started after a crash was maybe half done.
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The bot process answering it, and until when that process vouches for it: with several
+    # bot processes, a row whose lease ran out belongs to a process that died and is taken
+    # up by another one (coach.inbox.claim_orphans).
+    owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -5,10 +5,12 @@ Telegram and the relay played by fakes that record what they were asked."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 from telegram import Update
 
 from bot.gateway import (
@@ -25,6 +27,7 @@ from bot.gateway import (
 from bot.relay import Speaker
 from bot.rendering import PayloadStore, Reply
 from coach import inbox
+from coach.db import transaction
 from coach.models import InboxUpdate
 from coach.safety import CRISIS_REPLY
 
@@ -136,7 +139,9 @@ def world(session_factory):  # type: ignore[no-untyped-def]
     bot, relay, sent = FakeBot(), FakeRelay(), Sent()
     locks: dict[int, asyncio.Lock] = {}
 
-    def build(limits: Limits | None = None, sessions: Any = session_factory) -> Gateway:
+    def build(
+        limits: Limits | None = None, sessions: Any = session_factory, instance: str | None = None
+    ) -> Gateway:
         return Gateway(
             bot=bot,
             relay=relay,  # type: ignore[arg-type]
@@ -145,6 +150,7 @@ def world(session_factory):  # type: ignore[no-untyped-def]
             payloads=PayloadStore(),
             lock_for=lambda chat: locks.setdefault(chat, asyncio.Lock()),
             limits=limits,
+            instance=instance,
         )
 
     return bot, relay, sent, build
@@ -343,6 +349,33 @@ async def test_updates_left_by_a_crash_are_answered_after_a_restart(world, sessi
     assert relay.seen == [(CAMILLE, "deux"), (CAMILLE, "trois")]
     assert sent.by_chat[CAMILLE] == ["answer given before the crash", "echo: deux", "echo: trois"]
     assert inbox.pending(session_factory) == []
+
+
+async def test_another_process_takes_over_only_once_the_lease_has_run_out(
+    world, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    bot, relay, sent, build = world
+    first, second = build(instance="bot-a"), build(instance="bot-b")
+    relay.gate = asyncio.Event()
+    for text in ("un", "deux"):
+        await first.accept(update(bot, message=message(CAMILLE, text)))
+    await asyncio.sleep(0.05)
+    assert await second.resume() == 0, "the first process is alive: its rows are its own"
+    # The first process dies; its lease runs out.
+    for chat in list(first._chats.values()):
+        assert chat.worker is not None
+        chat.worker.cancel()
+    relay.seen.clear()
+    relay.gate = None
+    with transaction(session_factory) as session:
+        session.execute(
+            sa_update(InboxUpdate).values(lease_until=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        )
+    assert await second.resume() == 2
+    await settle(second)
+    assert sent.by_chat[CAMILLE] == ["echo: un", "echo: deux"]
+    assert inbox.pending(session_factory) == []
+    assert await build(instance="bot-c").resume() == 0
 
 
 async def test_two_fast_presses_of_one_button_count_once(world) -> None:  # type: ignore[no-untyped-def]
