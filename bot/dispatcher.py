@@ -64,8 +64,10 @@ Guarantees (and their limits)
   30 messages/s per bot), with a burst of a quarter second's worth to make up for short
   stalls (PTB's ``AIORateLimiter`` allows a whole second's), and two messages to the same chat
   are at least
-  ``per_chat_interval`` apart. Both are per process: with two bot processes, give each half
-  the rate. Other messages the bot sends (replies) are not counted here; the application's
+  ``per_chat_interval`` apart. With a ``shared_budget`` (the Telegram front-end always
+  passes one), the rate is the bot token's, shared by all its processes through one
+  database row (:mod:`coach.send_budget`); ``per_chat_interval`` stays per process. Other
+  messages the bot sends (replies) are not counted here; the application's
   ``AIORateLimiter`` covers them.
 
 ``deliver`` contract: raise only if *nothing* reached the user. Once a first message went
@@ -82,6 +84,7 @@ import asyncio
 import collections
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import random
@@ -101,6 +104,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.rasa_client import RasaRejected, RasaUnavailable
 from bot.rendering import Button
+from coach import send_budget
 from coach.db import transaction
 from coach.reminders import (
     CLAIM_LEASE,
@@ -199,6 +203,52 @@ class TokenBucket:
                 await asyncio.sleep((1.0 - self._tokens) / self.rate)
 
 
+class SharedBudget:
+    """The bot token's global rate (:mod:`coach.send_budget`), drawn a few tokens at a time
+    so that the database sees a short transaction every tenth of a second or so. If the
+    database cannot be reached, sending goes on at this process's own pace."""
+
+    def __init__(self, factory: sessionmaker[Session], name: str, rate: float) -> None:
+        self._factory = factory
+        self.name = name[:64]
+        self.rate = rate
+        self._chunk = max(1, int(rate / 10))
+        self._allowance = 0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while self._allowance == 0:
+                try:
+                    got = await asyncio.to_thread(
+                        send_budget.draw,
+                        self._factory,
+                        self.name,
+                        rate=self.rate,
+                        wanted=self._chunk,
+                    )
+                except SQLAlchemyError as error:
+                    log.warning("shared sending budget unavailable (%s)", type(error).__name__)
+                    return
+                if got.tokens:
+                    self._allowance += got.tokens
+                else:
+                    await asyncio.sleep(max(got.wait, 0.005))
+            self._allowance -= 1
+
+    async def pause(self, seconds: float) -> None:
+        self._allowance = 0
+        try:
+            await asyncio.to_thread(send_budget.pause, self._factory, self.name, seconds)
+        except SQLAlchemyError as error:
+            log.warning("could not share the pause (%s)", type(error).__name__)
+
+
+def budget_name(token: str) -> str:
+    """The budget of a bot token, named without the token itself."""
+    return "telegram:" + hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
 @dataclass
 class DispatchStats:
     claimed: int = 0
@@ -241,8 +291,10 @@ class ReminderDispatcher:
         poll_interval: float = 1.0,
         reap_interval: float = 10.0,
         on_ambiguous: Literal["give_up", "retry"] = "give_up",
+        shared_budget: SharedBudget | None = None,
     ) -> None:
         self._sessions = session_factory
+        self._shared = shared_budget
         self._deliver = deliver
         self._bucket = TokenBucket(rate_per_second)
         self._per_chat = per_chat_interval
@@ -402,6 +454,8 @@ class ReminderDispatcher:
                     self.stats.skipped += 1
                 return 0
             await self._bucket.acquire()
+            if self._shared is not None:
+                await self._shared.acquire()
             if self._stopping:
                 await self._release([snapshot.id])
                 return 0
@@ -480,6 +534,8 @@ class ReminderDispatcher:
             value: Any = error.retry_after
         seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
         self._bucket.pause(seconds)
+        if self._shared is not None:
+            await self._shared.pause(seconds)
         self.stats.throttled += 1
         log.warning("reminders: Telegram flood control, pausing %.0f s", seconds)
         await self._requeue(snapshot, seconds, "RetryAfter")

@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.dispatcher import ReminderDispatcher, text_deliver
+from bot.dispatcher import ReminderDispatcher, SharedBudget, budget_name, text_deliver
 from bot.gateway import ALLOWED_UPDATES, Gateway, InboxQueue
 from bot.rasa_client import RasaClient
 from bot.relay import COMMAND_DESCRIPTIONS, Relay, Speaker
@@ -211,6 +211,10 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
             sessions,
             text_deliver(app.bot, converse=converse),
             rate_per_second=settings.reminder_rate,
+            # REMINDER_RATE is the bot's, shared by all its processes through the database.
+            shared_budget=SharedBudget(
+                sessions, budget_name(settings.telegram_bot_token or ""), settings.reminder_rate
+            ),
         )
         app.bot_data["dispatcher_task"] = asyncio.create_task(dispatcher.run_forever(stop))
     try:

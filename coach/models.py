@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -358,3 +359,15 @@ class InboxUpdate(Base):
     # up by another one (coach.inbox.claim_orphans).
     owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class SendBudget(Base):
+    """The sending budget of one bot token, shared by every process sending with it
+    (coach.send_budget). Holds no data about anyone."""
+
+    __tablename__ = "send_budgets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    paused_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

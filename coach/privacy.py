@@ -38,6 +38,7 @@ from coach.models import (
     Mood,
     Rejection,
     Reminder,
+    SendBudget,
     StarAnswer,
     Swot,
 )
@@ -106,6 +107,11 @@ def owned_models() -> list[type[DeclarativeBase]]:
 TELEGRAM_KEYED: dict[type[DeclarativeBase], Callable[[Session, int], int]] = {
     InboxUpdate: inbox.forget,
 }
+
+# Tables that hold nothing about anyone: the bot's own counters (the sending budget of its
+# token). Nothing to export or erase there; a test checks they have no column that could
+# point at a person.
+NOT_PERSONAL: tuple[type[DeclarativeBase], ...] = (SendBudget,)
 
 # The transcript (SPEC §10), read from Rasa's tracker store when export_user is given it.
 CONVERSATION_KEY = "conversation"

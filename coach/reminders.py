@@ -633,7 +633,7 @@ def mute(session: Session, user: User, reminder_id: int) -> ButtonAnswer:
 # --------------------------------------------------------------------------- dispatcher side
 
 
-def _begin_write(session: Session) -> None:
+def begin_write(session: Session) -> None:
     """On SQLite, take the write lock first so that two dispatchers never claim together
     (PostgreSQL uses row locks with SKIP LOCKED instead)."""
     connection = session.connection()
@@ -661,7 +661,7 @@ def claim_due(session: Session, *, worker_id: str, now: dt.datetime, limit: int)
     ``claimed`` (the lease), the others are held, expired or cancelled in the same
     transaction.
     """
-    _begin_write(session)
+    begin_write(session)
     query = (
         select(Reminder, User)
         .join(User, User.id == Reminder.user_id)

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.dispatcher import DeliverLater, ReminderDispatcher
+from bot.dispatcher import DeliverLater, ReminderDispatcher, SharedBudget
 from bot.rasa_client import RasaRejected, RasaUnavailable
 from coach import reminders as rem
 from coach.db import make_engine, make_session_factory, transaction, upgrade
@@ -229,6 +229,40 @@ async def test_two_dispatchers_deliver_1000_reminders_exactly_once(
     shares = [w.stats.sent for w in workers]
     assert sum(shares) == 1000
     assert all(share > 0 for share in shares), f"both dispatchers took part: {shares}"
+
+
+async def test_two_dispatchers_share_one_rate_for_the_bot(
+    factory: sessionmaker[Session], dispatch_url: str
+) -> None:
+    """Each process would go at 40/s alone; sharing the bot's budget of 40/s, the two
+    together never send more than 40 per second (plus the budget's quarter-second burst)."""
+    rate, count = 40.0, 100
+    seed(factory, count, users=count)
+    recorder = Recorder()
+    engines = [make_engine(dispatch_url) for _ in range(2)]
+    name = f"telegram:test-{uuid.uuid4().hex[:8]}"
+    workers = [
+        dispatcher(
+            make_session_factory(e),
+            recorder,
+            rate_per_second=rate,
+            shared_budget=SharedBudget(make_session_factory(e), name, rate),
+        )
+        for e in engines
+    ]
+    try:
+        await run_until(workers, lambda: len(recorder.delivered) >= count, timeout=60)
+    finally:
+        for e in engines:
+            e.dispose()
+    assert sorted(collections.Counter(recorder.ids).values()) == [1] * count
+    times = sorted(t for _id, _chat, t in recorder.delivered)
+    # In any window of one second, at most the rate plus the burst went out.
+    burst = rate / 4 + 2 * max(1, int(rate / 10))  # budget capacity + what each holds
+    for index, start in enumerate(times):
+        within = sum(1 for t in times[index:] if t - start < 1.0)
+        assert within <= rate + burst, (within, rate + burst)
+    assert all(w.stats.sent > 0 for w in workers), [w.stats.sent for w in workers]
 
 
 async def test_per_chat_interval(factory: sessionmaker[Session]) -> None:
