@@ -153,15 +153,7 @@ class RasaClient:
     ) -> tuple[str | None, float | None]:
         """The form the conversation is in (None outside forms) and the time of its latest
         event (epoch seconds), from Rasa's HTTP API."""
-        params = {"include_events": "NONE"}
-        if self._token:
-            params["token"] = self._token
-        tracker = await self._json(
-            "GET",
-            f"/conversations/{sender_id}/tracker",
-            params=params,
-            deadline=self._probe_deadline if deadline is None else deadline,
-        )
+        tracker = await self._tracker(sender_id, "NONE", deadline)
         loop = tracker.get("active_loop") if isinstance(tracker, dict) else None
         name = loop.get("name") if isinstance(loop, dict) else None
         latest = tracker.get("latest_event_time") if isinstance(tracker, dict) else None
@@ -175,19 +167,23 @@ class RasaClient:
     ) -> list[dict[str, Any]]:
         """The conversation's events since its last restart (Rasa's HTTP API): after a
         crash, the relay reads them to learn whether Rasa already took a message."""
-        params = {"include_events": "AFTER_RESTART"}
+        tracker = await self._tracker(sender_id, "AFTER_RESTART", deadline)
+        events = tracker.get("events") if isinstance(tracker, dict) else None
+        if not isinstance(events, list):
+            raise RasaUnavailable("tracker without events")
+        return [event for event in events if isinstance(event, dict)]
+
+    async def _tracker(self, sender_id: str, include_events: str, deadline: float | None) -> Any:
+        """One read of the conversation's tracker (Rasa's HTTP API), within the probe deadline."""
+        params = {"include_events": include_events}
         if self._token:
             params["token"] = self._token
-        tracker = await self._json(
+        return await self._json(
             "GET",
             f"/conversations/{sender_id}/tracker",
             params=params,
             deadline=self._probe_deadline if deadline is None else deadline,
         )
-        events = tracker.get("events") if isinstance(tracker, dict) else None
-        if not isinstance(events, list):
-            raise RasaUnavailable("tracker without events")
-        return [event for event in events if isinstance(event, dict)]
 
     async def is_ready(self, *, deadline: float | None = None) -> bool:
         """Whether Rasa answers its status endpoint with a loaded model."""
