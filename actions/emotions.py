@@ -41,18 +41,19 @@ from coach.emotions import (
     MOODS,
     SUCCESS_PROMPT,
     classify_mood,
-    mood_response,
+    classify_moods,
+    moods_response,
     parse_successes,
     professional_reminder,
     reframe,
-    strategies,
+    strategies_for,
     successes_reply,
 )
 from coach.journal import MAX_TEXT, add_entry, recent_entries
+from coach.language.dates import format_fr
 from coach.models import User
 from coach.rejections import get_rejection, latest_rejection, record_mood
 from coach.reminders import user_zone
-from coach.timeparse import format_fr
 from coach.users import find_user
 
 log = logging.getLogger(__name__)
@@ -133,15 +134,20 @@ class ActionAskMood(QuietAsk):
         return []
 
 
-def _mood_from_message(tracker: Tracker) -> str:
+def _moods_from_message(tracker: Tracker) -> tuple[str, tuple[str, ...]]:
+    """(the mood to store, every mood to acknowledge in the order the person named them)."""
+    text = _latest_text(tracker)
+    named = classify_moods(text)
     mood = tracker.get_slot("mood")
     if mood in MOODS:
-        return str(mood)
-    found = classify_mood(_latest_text(tracker))
+        # The slot comes from a button or from the form's reading of this same message.
+        return str(mood), (named if mood in named else (str(mood),))
+    found = classify_mood(text)
     if found:
-        return found
+        return found, named
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    return "ca_va" if intent == "express_positive_emotion" else "deception"
+    fallback = "ca_va" if intent == "express_positive_emotion" else "deception"
+    return fallback, (fallback,)
 
 
 class ActionRespondMood(Action):
@@ -156,7 +162,9 @@ class ActionRespondMood(Action):
         stopped = stop_events(dispatcher, tracker, "mood_form", reset=["mood"])
         if stopped is not None:
             return stopped
-        mood = _mood_from_message(tracker)
+        # One point per check-in on the mood chart (classify_mood's pick); the answer
+        # acknowledges every feeling named.
+        mood, moods = _moods_from_message(tracker)
         uid = telegram_user_id(tracker)
         company: str | None = None
         try:
@@ -173,9 +181,9 @@ class ActionRespondMood(Action):
         except SQLAlchemyError:
             log.exception("could not save a mood")
         variant = len(tracker.events) % 2
-        ideas = "\n".join(f"• {idea}" for idea in strategies(mood, limit=3))
+        ideas = "\n".join(f"• {idea}" for idea in strategies_for(moods, limit=3))
         dispatcher.utter_message(
-            text=f"{mood_response(mood, first_name=first_name(tracker), variant=variant)}"
+            text=f"{moods_response(moods, first_name=first_name(tracker), variant=variant)}"
             f"\n\nQuelques pistes qui aident souvent :\n{ideas}"
         )
         if company:

@@ -173,6 +173,28 @@ class RasaClient:
             raise RasaUnavailable("tracker without events")
         return [event for event in events if isinstance(event, dict)]
 
+    async def session_tracker(
+        self, sender_id: str, *, deadline: float | None = None
+    ) -> dict[str, Any]:
+        """The conversation's tracker with the events of its current session."""
+        tracker = await self._tracker(sender_id, "AFTER_RESTART", deadline)
+        if not isinstance(tracker, dict):
+            raise RasaUnavailable("unexpected tracker")
+        return tracker
+
+    async def start_session(self, sender_id: str, *, deadline: float | None = None) -> None:
+        """Start a new Rasa session now (``action_session_start``: slots carried over)."""
+        params = {"output_channel": "collector", "include_events": "NONE"}
+        if self._token:
+            params["token"] = self._token
+        await self._json(
+            "POST",
+            f"/conversations/{sender_id}/execute",
+            body={"name": "action_session_start"},
+            params=params,
+            deadline=self._probe_deadline if deadline is None else deadline,
+        )
+
     async def _tracker(self, sender_id: str, include_events: str, deadline: float | None) -> Any:
         """One read of the conversation's tracker (Rasa's HTTP API), within the probe deadline."""
         params = {"include_events": include_events}

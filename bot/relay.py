@@ -30,11 +30,12 @@ from bot.dispatcher import (
 )
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rendering import Reply, parse_rasa_messages
+from bot.sessions import SESSION_TURNS, TurnCounter, is_safe_point
 from coach import charts
 from coach.db import transaction
 from coach.feedbacks import mood_series, patterns_for
-from coach.intake import format_date_fr
 from coach.interpretation import CHART_MOOD, CHART_THEMES, charts_to_draw
+from coach.language.dates import format_date_fr
 from coach.privacy import erase_person, export_user, forget_unconsented
 from coach.reminders import ReminderSnapshot, user_day
 from coach.reminders import cancel as cancel_reminder
@@ -165,8 +166,10 @@ class Relay:
         tracker_url: str,
         clock: Callable[[], dt.datetime] | None = None,
         crisis_retry_delays: tuple[float, ...] = CRISIS_RETRY_DELAYS,
+        session_turns: int = SESSION_TURNS,
     ) -> None:
         self._rasa = rasa
+        self._turns = TurnCounter(session_turns)
         self._crisis_retry_delays = crisis_retry_delays
         self._sessions = session_factory
         self._tracker_url = tracker_url
@@ -377,6 +380,8 @@ class Relay:
             else:
                 # Nothing the person could have forged (entities) reaches Rasa's tracker.
                 message = intent
+        if consented:
+            await self._bound_session(sender_id_for(speaker.telegram_user_id))
         try:
             raw = await self._rasa.send_message(
                 sender_id_for(speaker.telegram_user_id),
@@ -388,6 +393,24 @@ class Relay:
             return [Reply(text=RASA_DOWN)]
         shown = await self._apply_directives(speaker, parse_rasa_messages(raw))
         return await self._noted(speaker, shown) if consented else shown
+
+    async def _bound_session(self, sender_id: str) -> None:
+        """Start a new Rasa session at a safe point once this one is long (bot/sessions.py),
+        so that a turn costs the same at the 200th message as at the first. Best effort:
+        any failure leaves the session as it was, and the turn goes on."""
+        if not self._turns.due(sender_id):
+            return
+        try:
+            tracker = await self._rasa.session_tracker(sender_id)
+            if not is_safe_point(tracker):
+                self._turns.not_now(sender_id)
+                return
+            await self._rasa.start_session(sender_id)
+        except RasaUnavailable as error:
+            log.warning("new Rasa session not started (%s)", type(error).__name__)
+            self._turns.not_now(sender_id)
+            return
+        self._turns.started(sender_id)
 
     async def _noted(self, speaker: Speaker, shown: list[Reply]) -> list[Reply]:
         """``shown``, after noting the person's activity; a retention warning it lifted

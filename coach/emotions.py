@@ -16,7 +16,7 @@ of unfairness), ``doute`` (self-doubt), ``honte`` (shame, embarrassment), ``deco
 - A cue is negated by "pas", "plus", "jamais", "ni", "sans", "aucun(e)" among the three words
   before it, in the same clause ("mais", "plutôt", "juste", "surtout", "par contre" and
   punctuation start a new clause): "je ne suis pas en colère, juste déçue" → ``deception``.
-  "de plus en plus" is not a negation. Cues that contain their own "pas" ("pas à la
+  "de plus en plus" and "en plus" are not negations. Cues that contain their own "pas" ("pas à la
   hauteur", "ça va pas") are written as such.
 - Generic low mood ("triste", "pas bien", "ça va pas", "bof") counts as ``deception``;
   "pas motivé·e" as ``decouragement``.
@@ -24,6 +24,10 @@ of unfairness), ``doute`` (self-doubt), ``honte`` (shame, embarrassment), ``deco
   ``decouragement``) wins over ``deception``, which wins over ``ca_va`` ("ça va, juste un
   peu déçu" → ``deception``).
 - Only negated cues ("pas en colère") → None: the bot asks again with the buttons.
+
+:func:`classify_moods` keeps every mood named, in the order named ("déçue et un peu en
+colère" → deception, colere); ``ca_va`` is dropped when a difficult mood is named too.
+:func:`moods_response` acknowledges each of them, not only the first.
 """
 
 from __future__ import annotations
@@ -44,12 +48,15 @@ __all__ = [
     "STRATEGY_KEYS",
     "SUCCESS_PROMPT",
     "classify_mood",
+    "classify_moods",
     "is_pause_request",
     "mood_response",
+    "moods_response",
     "parse_successes",
     "professional_reminder",
     "reframe",
     "strategies",
+    "strategies_for",
     "strategy_keys",
     "successes_reply",
 ]
@@ -110,7 +117,8 @@ def _normalise(text: str) -> str:
 _CUES: Final[dict[str, tuple[str, ...]]] = {
     "honte": (
         r"honte",
-        r"(?:je\s+suis|me\s+sens|je\s+me\s+sens|un\s+peu|trop|tellement)\s+honteu(?:x|se)",
+        # Bare "honteux" too; "c'est honteux (de leur part)" is a longer anger cue and wins.
+        r"honteu(?:x|se)",
         r"gene|genee|genes|genees",
         r"embarrasse|embarrassee",
         r"humilie|humiliee|humiliation|humiliant|humiliante",
@@ -196,7 +204,10 @@ _SPECIFIC: Final = ("honte", "doute", "colere", "decouragement")
 
 
 def _negated(text: str, start: int) -> bool:
-    before = text[:start].replace("de plus en plus", "de_plus_en_plus").split()
+    # "de plus en plus" and "en plus" (moreover) add, they do not negate.
+    before = (
+        text[:start].replace("de plus en plus", "de_plus_en_plus").replace("en plus", "en_plus")
+    ).split()
     window: list[str] = []
     for word in reversed(before):
         if word in _CLAUSE_BREAKS or len(window) == 3:
@@ -241,6 +252,21 @@ def classify_mood(text: str) -> str | None:
     if "ca_va" in moods:
         return "ca_va"
     return None
+
+
+def classify_moods(text: str) -> tuple[str, ...]:
+    """Every mood the message names, in the order named; () when :func:`classify_mood` is None.
+
+    ``ca_va`` only stands alone: next to a difficult feeling it is a way of speaking.
+    """
+    primary = classify_mood(text)
+    if primary is None:
+        return ()
+    named = list(dict.fromkeys(mood for _, mood in _mentions(_normalise(text))))
+    if primary not in named:  # a mood typed as its payload ("colere")
+        return (primary,)
+    hard = [mood for mood in named if mood != "ca_va"]
+    return tuple(hard) or (primary,)
 
 
 # --------------------------------------------------------------------------- responses
@@ -364,6 +390,66 @@ def mood_response(mood: str, *, first_name: str | None = None, variant: int = 0)
     variants = _RESPONSES[mood]
     opening, rest = variants[variant % len(variants)]
     return f"{_with_name(opening, _safe_name(first_name))} {rest}"
+
+
+#: How each mood is named inside a sentence, and one short line acknowledging it when the
+#: person names several feelings at once.
+_MOOD_NOUNS: Final[dict[str, str]] = {
+    "deception": "de la déception",
+    "colere": "de la colère",
+    "doute": "du doute",
+    "honte": "de la gêne",
+    "decouragement": "de la lassitude",
+}
+_MOOD_LINES: Final[dict[str, str]] = {
+    "deception": "La déception dit combien ce poste comptait pour vous : elle est légitime.",
+    "colere": (
+        "La colère se comprend face à une décision qui paraît injuste ; laissez-la retomber "
+        "avant d'écrire quoi que ce soit à l'entreprise."
+    ),
+    "doute": (
+        "Le doute, lui, ne dit pas la vérité sur vous : ce « non » porte sur une candidature, "
+        "pas sur ce que vous valez."
+    ),
+    "honte": "Quant à la gêne, elle n'a pas lieu d'être : presque tout le monde essuie des refus.",
+    "decouragement": (
+        "Et la lassitude signale surtout qu'il est temps de souffler un peu avant de repartir "
+        "à petits pas."
+    ),
+}
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def moods_response(
+    moods: tuple[str, ...] | list[str], *, first_name: str | None = None, variant: int = 0
+) -> str:
+    """An answer that acknowledges every mood named; one mood is :func:`mood_response`."""
+    named = [mood for mood in dict.fromkeys(moods) if mood in _MOOD_LINES]
+    if len(named) < 2:
+        return mood_response(
+            moods[0] if moods else "deception", first_name=first_name, variant=variant
+        )
+    opening = _with_name("Merci de me le dire.", _safe_name(first_name))
+    mix = (
+        f"Vous ressentez à la fois {_joined([_MOOD_NOUNS[mood] for mood in named])} : ce "
+        "mélange est très courant après un refus, et chacun de ces sentiments a sa place."
+    )
+    lines = " ".join(_MOOD_LINES[mood] for mood in named)
+    return f"{opening} {mix}\n\n{lines}"
+
+
+def strategies_for(moods: tuple[str, ...] | list[str], *, limit: int = 3) -> list[str]:
+    """Strategies for several moods: the most useful one of each in turn, no repeats."""
+    orders = [strategy_keys(mood) for mood in dict.fromkeys(moods)] or [strategy_keys("deception")]
+    picked: list[str] = []
+    for rank in range(len(STRATEGY_KEYS)):
+        for order in orders:
+            if order[rank] not in picked:
+                picked.append(order[rank])
+    return [_STRATEGIES[key] for key in picked[:limit]]
 
 
 # --------------------------------------------------------------------------- strategies

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -110,6 +111,41 @@ MOOD_CASES = [
 @pytest.mark.parametrize(("text", "mood"), MOOD_CASES)
 def test_classify_mood(text: str, mood: str) -> None:
     assert classify_mood(text) == mood
+
+
+@pytest.mark.parametrize(
+    ("text", "moods"),
+    [
+        ("déçue et un peu en colère", ("deception", "colere")),
+        ("DECU ET ENERVE", ("deception", "colere")),
+        ("triste, en colère et honteuse", ("deception", "colere", "honte")),
+        ("je doute de moi et j'en ai marre", ("doute", "decouragement")),
+        ("ca va, juste un peu decu", ("deception",)),
+        ("pas en colère, juste déçue", ("deception",)),
+        ("c'est honteux de leur part", ("colere",)),
+        ("ça va plutôt bien", ("ca_va",)),
+        ("colere", ("colere",)),
+        ("hmm", ()),
+    ],
+)
+def test_every_mood_named_is_kept_in_order(text: str, moods: tuple[str, ...]) -> None:
+    assert emotions.classify_moods(text) == moods
+
+
+def test_several_moods_are_each_acknowledged() -> None:
+    answer = emotions.moods_response(("deception", "colere", "doute"), first_name="Camille")
+    assert answer.startswith("Merci de me le dire, Camille.")
+    assert "de la déception, de la colère et du doute" in answer
+    # One line for each feeling, in the order named.
+    positions = [answer.index(word) for word in ("La déception", "La colère", "Le doute")]
+    assert positions == sorted(positions)
+    assert emotions.moods_response(("colere",)) == mood_response("colere")
+
+
+def test_strategies_for_several_moods_take_the_best_of_each() -> None:
+    picked = emotions.strategies_for(("doute", "decouragement"))
+    assert picked[:2] == [strategies("doute")[0], strategies("decouragement")[0]]
+    assert len(picked) == len(set(picked)) == 3
 
 
 @pytest.mark.parametrize(
@@ -378,6 +414,11 @@ def _everything_the_bot_says() -> list[str]:
     for mood in MOODS:
         texts += [mood_response(mood, variant=v, first_name="Camille") for v in range(4)]
         texts += strategies(mood)
+    hard = [mood for mood in MOODS if mood != "ca_va"]
+    for first, second in itertools.permutations(hard, 2):
+        texts.append(emotions.moods_response((first, second), first_name="Camille"))
+        texts += emotions.strategies_for((first, second))
+    texts.append(emotions.moods_response(tuple(hard)))
     return texts
 
 

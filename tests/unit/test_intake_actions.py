@@ -473,6 +473,32 @@ async def test_feelings_told_outside_the_intake_are_read_from_the_text(action_db
     assert len(texts(dispatcher)) == 2, "no professional nudge without a rejection in context"
 
 
+@pytest.mark.parametrize(
+    ("text", "slot", "stored", "named"),
+    [
+        ("déçue et un peu en colère", "colere", "colere", ("déception", "colère")),
+        ("jsp trop, decu et enerve", None, "colere", ("déception", "colère")),
+        ("je me sens nul et en plus j'ai honte", "doute", "doute", ("doute", "gêne")),
+    ],
+)
+async def test_every_feeling_named_is_acknowledged(
+    action_db: str, text: str, slot: str | None, stored: str, named: tuple[str, str]
+) -> None:
+    consent()
+    dispatcher = CollectingDispatcher()
+    await ActionRespondMood().run(
+        dispatcher,
+        tracker({"mood": slot} if slot else {}, text=text, intent="express_negative_emotion"),
+        {},
+    )
+    answer = texts(dispatcher)[0]
+    for noun in named:
+        assert noun in answer, (noun, answer)
+    assert answer.index(named[0]) < answer.index(named[1]), "in the order the person named them"
+    [mood] = rows(Mood)
+    assert mood.mood == stored, "one point per check-in on the mood chart"
+
+
 async def test_journal_entry_is_saved_linked_and_shown_back(action_db: str) -> None:
     consent()
     await ActionFinishIntake().run(CollectingDispatcher(), tracker(FULL), {})
@@ -556,3 +582,125 @@ async def test_noise_misread_as_a_rejection_gets_the_fallback_not_the_form() -> 
     events = await ActionStartIntake().run(dispatcher, tracker(text="zrblq fnortx wkkpq"), {})
     assert slot_events(events) == {"flow_step": "noise"}
     assert dispatcher.messages[0]["response"] == "utter_default"
+
+
+# --------------------------------------------------------------------------- reading people
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "position", "date"),
+    [
+        (
+            "Deuxième refus cette semaine : L'Oréal, poste de chef de projet marketing, "
+            "réponse reçue aujourd'hui",
+            "L'Oréal",
+            "chef de projet marketing",
+            "2026-11-25",
+        ),
+        ("refus de decathlon hier pr un poste de vendeur", "decathlon", "vendeur", "2026-11-24"),
+        (
+            "encore un non, cette fois c'est Thales pour ingé système",
+            "Thales",
+            "ingé système",
+            None,
+        ),
+        (
+            "bon bah leroy merlin m'a recalée ce matin (conseillère de vente)",
+            "leroy merlin",
+            "conseillère de vente",
+            "2026-11-25",
+        ),
+    ],
+)
+async def test_a_rejection_told_in_a_sentence_starts_the_intake_with_its_facts(
+    text: str, company: str, position: str, date: str | None
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartIntake().run(
+        dispatcher, tracker(text=text, intent="report_rejection"), {}
+    )
+    slots = slot_events(events)
+    assert slots["company"] == company
+    assert slots["position"] == position
+    assert slots.get("rejection_date") == date
+    [message] = texts(dispatcher)
+    assert company in message and position in message
+
+
+@pytest.mark.parametrize(
+    ("current", "text", "answers", "target", "value", "shown"),
+    [
+        (
+            "stage",
+            "non attendez je me suis trompée, c'était pour technicienne qualité pas ingénieure",
+            {"company": "Thales", "position": "ingénieure", "rejection_date": "2026-11-23"},
+            "position",
+            "technicienne qualité",
+            "C'est corrigé : technicienne qualité.",
+        ),
+        (
+            "formal_rejection",
+            "oups c pas ca, c'est chez Safran",
+            {"company": "Thales", "position": "ingénieure"},
+            "company",
+            "Safran",
+            "C'est corrigé : Safran.",
+        ),
+        (
+            "stage",
+            "pas Thales mais Safran",
+            {"company": "Thales", "position": "ingénieure"},
+            "company",
+            "Safran",
+            "C'est corrigé : Safran.",
+        ),
+        (
+            "stage",
+            "attends, en fait c'était hier",
+            {"company": "Thales", "rejection_date": "2026-11-23"},
+            "rejection_date",
+            "2026-11-24",
+            "C'est corrigé : mardi 24 novembre.",
+        ),
+        (
+            "culture",
+            "je me suis trompé, c'était le deuxième entretien, pas le premier",
+            {"company": "Thales", "stage": "premier_entretien"},
+            "stage",
+            "entretiens_suivants",
+            "C'est corrigé : entretiens suivants (2e, final…).",
+        ),
+        (
+            "stage",
+            "oups je voulais dire technicienne qualité",
+            {"company": "Thales", "position": "ingénieure", "rejection_date": "2026-11-23"},
+            "position",
+            "technicienne qualité",
+            "C'est corrigé : technicienne qualité.",
+        ),
+    ],
+)
+async def test_a_natural_correction_updates_the_answer_and_keeps_the_question(
+    current: str, text: str, answers: dict[str, Any], target: str, value: str, shown: str
+) -> None:
+    out, said, _ = await validate(current, text, answers)
+    assert out == {target: value, current: None}
+    assert said == [f"{shown} Je reprends ma question."]
+
+
+async def test_a_command_typed_at_a_question_is_not_stored() -> None:
+    for slot in ("company", "position", "hr_contact", "network_contact", "interviewer_names"):
+        out, said, _ = await validate(slot, "/help", {"company": "Thales"})
+        assert out[slot] is None, slot
+        assert said and said[0].startswith("Je ne prends pas une commande pour une réponse.")
+
+
+async def test_an_interview_with_the_manager_asks_its_rank_and_notes_the_meeting() -> None:
+    out, said, dispatcher = await validate("stage", "entretien avec le manager")
+    assert out == {"stage": None, "ask_quietly": True, "met_hiring_manager": True}
+    assert "premier entretien" in said[0]
+    assert dispatcher.messages[0]["buttons"]
+    out, _, _ = await validate("stage", "2e entretien avec le manager")
+    assert out == {"stage": "entretiens_suivants", "met_hiring_manager": True}
+    out, _, _ = await validate("stage", "premier entretien avec la manager")
+    assert out == {"stage": "premier_entretien", "met_hiring_manager": True}
