@@ -12,7 +12,11 @@ quote what a person typed. This entry keeps rasa-sdk's executor and routes, and 
   the endpoints files), compared in constant time; without a secret the server does not start;
 - error responses carry no request body and no exception message; logged tracebacks keep the
   frames and exception types but not the messages (an SQL error quotes its parameters);
-- no CORS (only Rasa calls it, never a browser), no access log, a single process.
+- no CORS (only Rasa calls it, never a browser), no access log;
+- ``--workers N`` (or ``ACTION_WORKERS``) forks N processes that accept on one listening
+  socket: our actions use the database synchronously, so one process serves one call at a
+  time, and several Rasa workers need several of them. The parent forwards SIGTERM/SIGINT
+  to them and exits when they have.
 
 It lives in the ``actions`` package so that the Docker image ships it, and rasa-sdk imports
 every module of that package: nothing but the standard library is imported at module level.
@@ -21,9 +25,12 @@ every module of that package: nothing but the standard library is imported at mo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hmac
 import logging
 import os
+import signal
+import socket
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
@@ -161,7 +168,54 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--actions", default="actions", help="package holding the actions")
     parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("ACTION_WORKERS", "1") or 1),
+        help="processes sharing the port (default 1, or ACTION_WORKERS)",
+    )
     return parser.parse_args(argv)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The socket every worker accepts on, bound before forking."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_workers(serve: Any, count: int, sock: socket.socket) -> int:
+    """Fork ``count`` processes running ``serve(sock)``; wait for them, forwarding signals.
+    Returns 0 when every worker ended cleanly."""
+    children: list[int] = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                serve(sock)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    sock.close()
+
+    def forward(signum: int, _frame: Any) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    status = 0
+    for child in children:
+        _, code = os.waitpid(child, 0)
+        status = status or code
+    return 0 if status == 0 else 1
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
@@ -178,15 +232,20 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     executor = ActionExecutor()
     executor.register_package(args.actions)
     app = build_app(executor, secret)
-    log.info("action server listening on http://%s:%d", args.host, args.port)
-    app.run(
-        host=args.host,
-        port=args.port,
-        single_process=True,
-        access_log=False,
-        motd=False,
+    log.info(
+        "action server listening on http://%s:%d (%d process(es))",
+        args.host,
+        args.port,
+        max(1, args.workers),
     )
-    return 0
+    if args.workers <= 1:
+        app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
+        return 0
+    return run_workers(
+        lambda sock: app.run(sock=sock, single_process=True, access_log=False, motd=False),
+        args.workers,
+        listening_socket(args.host, args.port),
+    )
 
 
 if __name__ == "__main__":

@@ -185,6 +185,35 @@ def install_structlog_redaction(rasa_main: Any) -> None:
     rasa_main.configure_structlog = configure_then_redact
 
 
+def install_compiled_action_validation() -> None:
+    """Validate action server answers with a validator compiled once.
+
+    Rasa checks every answer of the action server with ``jsonschema.validate(answer,
+    schema)``, which first re-checks the schema itself against its metaschema: on a
+    profile of 20 conversations at once this took about a third of Rasa's CPU. The schema
+    is Rasa's constant, so it is checked once here; the answers are still validated against
+    it, with the same error when one does not fit."""
+    from jsonschema import ValidationError
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    validator = cls(schema)
+    original = RemoteAction._validate_action_result
+
+    def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+        try:
+            validator.validate(result)
+        except ValidationError:
+            # Rasa's own path: the same exception, with its explanation appended.
+            return bool(original(self, result))
+        return True
+
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -205,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import rasa.__main__ as rasa_main
 
     install_structlog_redaction(rasa_main)
+    install_compiled_action_validation()
     rasa_main.main()
     return 0
 

@@ -130,8 +130,23 @@ def open_log(path: Path) -> int:
     return _open_private(path, os.O_WRONLY | os.O_APPEND)
 
 
+def lock_store_config(url: str) -> dict[str, Any]:
+    """Rasa's Redis lock store from ``redis://host:port/db``: with it several Rasa workers
+    (SANIC_WORKERS) or servers never take two messages of one conversation at once."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "redis":
+        raise ValueError(f"unsupported lock store: {parsed.get_backend_name()}")
+    return {
+        "type": "redis",
+        "url": parsed.host or "127.0.0.1",
+        "port": parsed.port or 6379,
+        "db": int(parsed.database or 0),
+        "key_prefix": "rebond",
+    }
+
+
 def endpoints_document(
-    *, action_port: int, tracker_url: str
+    *, action_port: int, tracker_url: str, lock_store_url: str | None = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Rasa's endpoints (secrets as ``${VAR}`` references) and the variables they reference."""
     tracker = tracker_store_config(tracker_url)
@@ -146,15 +161,19 @@ def endpoints_document(
         },
         "tracker_store": tracker,
     }
+    if lock_store_url:
+        endpoints["lock_store"] = lock_store_config(lock_store_url)
     return endpoints, env
 
 
 def write_endpoints(
-    path: Path, *, action_port: int, tracker_url: str
+    path: Path, *, action_port: int, tracker_url: str, lock_store_url: str | None = None
 ) -> tuple[Path, dict[str, str]]:
     """Write Rasa's endpoints file (0600, no secret in it); returns it and the variables Rasa
     needs in its environment to expand it."""
-    endpoints, env = endpoints_document(action_port=action_port, tracker_url=tracker_url)
+    endpoints, env = endpoints_document(
+        action_port=action_port, tracker_url=tracker_url, lock_store_url=lock_store_url
+    )
     write_private(path, yaml.safe_dump(endpoints, sort_keys=False))
     return path, env
 
@@ -186,8 +205,9 @@ def rasa_command(*, model: Path, endpoints: Path, port: int) -> list[str]:
     ]
 
 
-def action_server_command(*, port: int) -> list[str]:
-    return [str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)]
+def action_server_command(*, port: int, workers: int = 1) -> list[str]:
+    command = [str(PYTHON), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)]
+    return [*command, "--workers", str(workers)] if workers > 1 else command
 
 
 @dataclass
@@ -246,8 +266,16 @@ def running_stack(
     action_secret: str | None = None,
     extra_env: dict[str, str] | None = None,
     timeout: float = 180.0,
+    lock_store_url: str | None = None,
+    rasa_workers: int = 1,
+    action_workers: int = 1,
 ) -> Iterator[Stack]:
-    """Start the action server and Rasa on loopback; stop both (and their children) on exit."""
+    """Start the action server and Rasa on loopback; stop both (and their children) on exit.
+
+    ``rasa_workers`` > 1 needs ``lock_store_url`` (Rasa ignores SANIC_WORKERS without a shared
+    lock store); ``action_workers`` processes share the action port (SO_REUSEPORT)."""
+    if rasa_workers > 1 and not lock_store_url:
+        raise ValueError("several Rasa workers need a Redis lock store")
     if not model.exists():
         raise FileNotFoundError(f"no trained model at {model}: run `make model` first")
     rasa_port = rasa_port or free_port()
@@ -260,6 +288,7 @@ def running_stack(
         log_dir.parent / f"endpoints-{rasa_port}.yml",
         action_port=action_port,
         tracker_url=tracker_url,
+        lock_store_url=lock_store_url,
     )
     common = {**os.environ, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
     actions_env = child_env(common, DATABASE_URL=database_url, **{ACTION_SECRET_ENV: action_secret})
@@ -267,6 +296,7 @@ def running_stack(
         common,
         RASA_AUTH_TOKEN=auth_token,
         RASA_TELEMETRY_ENABLED="false",
+        SANIC_WORKERS=str(rasa_workers),
         **{ACTION_SECRET_ENV: action_secret},
         **endpoints_env,
     )
@@ -289,7 +319,7 @@ def running_stack(
         out = open_log(action_log)
         try:
             actions = subprocess.Popen(
-                action_server_command(port=action_port),
+                action_server_command(port=action_port, workers=action_workers),
                 cwd=ROOT,
                 env=actions_env,
                 stdout=out,
