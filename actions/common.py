@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.db import make_engine, make_session_factory, transaction
+from coach.language import writing
 from coach.models import User
 from coach.settings import Settings
 from coach.users import find_user, telegram_user_id_from_sender
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 _LETTER = re.compile(r"[^\W\d_]")
 
 NO_CONSENT = "Je ne peux rien enregistrer sans votre accord : tapez /start pour commencer."
-DB_PROBLEM = "Un souci technique m'en empêche pour l'instant. Désolé, réessayez bientôt."
+DB_PROBLEM = "Un souci technique m'en empêche pour l'instant. Excusez-moi, réessayez bientôt."
 
 MAIN_TOPICS: list[dict[str, str]] = [
     {"title": "J'ai reçu un refus", "payload": "/report_rejection"},
@@ -60,7 +61,8 @@ def first_name(tracker: Tracker) -> str | None:
     name = metadata(tracker).get("first_name")
     if not isinstance(name, str):
         return None
-    name = " ".join(name.split())[:64]
+    # « camille » typed in lowercase in the Telegram profile is still greeted « Camille ».
+    name = writing.person(" ".join(name.split())[:64])
     return name or None
 
 

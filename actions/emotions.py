@@ -50,7 +50,8 @@ from coach.emotions import (
     successes_reply,
 )
 from coach.journal import MAX_TEXT, add_entry, recent_entries
-from coach.language.dates import format_fr
+from coach.language import writing
+from coach.language.times import format_fr
 from coach.models import User
 from coach.rejections import get_rejection, latest_rejection, record_mood
 from coach.reminders import user_zone
@@ -59,7 +60,9 @@ from coach.users import find_user
 log = logging.getLogger(__name__)
 
 MOOD_BUTTON_LIST: Final = [{"title": title, "payload": mood} for title, mood in MOOD_BUTTONS]
-SAVE_FAILED: Final = "Je n'ai pas pu l'enregistrer (souci technique). Désolé, réessayez bientôt."
+SAVE_FAILED: Final = (
+    "Je n'ai pas pu l'enregistrer (souci technique). Excusez-moi, réessayez bientôt."
+)
 NO_CONSENT: Final = "Je ne peux rien enregistrer sans votre accord : tapez /start."
 _ENOUGH: Final = re.compile(
     r"^\s*(?:c['’]?\s*est\s+tout|c\s+tout|ça\s+suffit|ca\s+suffit|rien\s+d['’]\s*autre|"
@@ -390,6 +393,6 @@ def _entry_block(session: Session, user: User, entry: Any) -> str:
     when = format_fr(entry.created_at.astimezone(user_zone(user)))
     title = KIND_TITLES.get(entry.kind, entry.kind)
     rejection = get_rejection(session, user, entry.rejection_id)
-    about = f" — {rejection.company}" if rejection and rejection.company else ""
+    about = f" — {writing.company(rejection.company)}" if rejection and rejection.company else ""
     text = entry.text if len(entry.text) <= PREVIEW else entry.text[: PREVIEW - 1] + "…"
     return f"📝 {title}{about}, {when}\n{text}"

@@ -28,6 +28,7 @@ the messages already received.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Final
 
@@ -48,16 +49,27 @@ from actions.interpretation import (
     show_analysis,
     walk_from_start,
 )
+from coach.applications import (
+    Ambiguous,
+    Match,
+    Unknown,
+    application_in_message,
+    company_display,
+    match_application,
+    plausible_company,
+)
 from coach.feedback import MAX_CHARS, analyze
 from coach.feedback_request import mark_answered
 from coach.feedbacks import SOURCES, save_feedback
-from coach.intake import is_dont_know
 from coach.interpretation import FeedbackContext
+from coach.language import writing
+from coach.language.answers import is_dont_know, parse_yes_no
+from coach.language.fold import fold_keep_length
 from coach.models import FeedbackRequest, Rejection, User
 from coach.rejections import get_rejection, list_rejections
-from coach.textfold import fold_keep_length
 
 FORM: Final = "feedback_form"
+Found = Match[Rejection] | Ambiguous[Rejection] | Unknown
 #: flow_step value: buttons to choose the application were shown (no form yet).
 WAIT: Final = "feedback_wait"
 #: flow_step value: the application typed at the buttons is not logged yet; the intake
@@ -65,6 +77,9 @@ WAIT: Final = "feedback_wait"
 NEW_APPLICATION: Final = "feedback_new"
 #: feedback_rejection_id when the feedback is recorded without an application.
 NO_APPLICATION: Final = "none"
+#: The company named in a message and not logged yet, while « je l'ajoute ? » waits for an
+#: answer; the intake starts with it (actions/intake.py).
+PENDING_COMPANY: Final = "feedback_company"
 ALONE_PAYLOAD: Final = f'/share_feedback{{"rejection_id":"{NO_APPLICATION}"}}'
 #: Slots of one feedback being recorded (cleared when a new one starts or it is cancelled).
 FORM_SLOTS: Final = (
@@ -251,6 +266,14 @@ def _typed(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def _entity_company(tracker: Tracker) -> str | None:
+    """The company carried by the button « Oui, noter Decathlon »."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if isinstance(entity, dict) and entity.get("entity") == "company" and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
 def _entity(tracker: Tracker) -> str | None:
     for entity in (tracker.latest_message or {}).get("entities") or []:
         if isinstance(entity, dict) and entity.get("entity") == "rejection_id":
@@ -390,19 +413,25 @@ def _awaiting(session: Session, user: User) -> list[int]:
     )
 
 
+def _head(text: str) -> str:
+    """The part of a message that says which application, before the feedback itself: « le
+    retour de Decathlon : ils ont préféré un candidat de chez Nike » names Decathlon only."""
+    head, colon, _tail = (text or "").partition(":")
+    return head if colon and head.strip() else text
+
+
+def _found(rejections: list[Rejection], text: str) -> Found | None:
+    """Which application the message names (``coach.applications``): one, several to
+    choose from, a company not logged yet, or None when it names no company."""
+    if not text:
+        return None
+    return application_in_message(_head(text), rejections)
+
+
 def _named(rejections: list[Rejection], text: str) -> Rejection | None:
     """The one application whose company the message names ("un retour de Capgemini")."""
-    folded = _fold(text)
-    if not folded:
-        return None
-    hits = [
-        r
-        for r in rejections
-        if r.company
-        and _fold(r.company)
-        and re.search(rf"(?<!\w){re.escape(_fold(r.company))}(?!\w)", folded)
-    ]
-    return hits[0] if len(hits) == 1 else None
+    found = _found(rejections, text)
+    return found.application if isinstance(found, Match) else None
 
 
 #: Words around a company typed at the application buttons ("c'est pour Decathlon",
@@ -413,19 +442,22 @@ _AROUND_COMPANY: Final = re.compile(
 )
 
 
-def _typed_company(rejections: list[Rejection], text: str) -> Rejection | None:
-    """The application a typed answer to the buttons names: the whole company name in the
-    message, or the message (its fillers trimmed) in exactly one company name ("decathlon"
-    for "Decathlon Lille")."""
-    named = _named(rejections, text)
-    if named is not None:
-        return named
+def _typed_found(rejections: list[Rejection], text: str) -> Found | None:
+    """What a typed answer to the buttons names: the company in a sentence, or the message
+    itself (its fillers trimmed) as a company name (« decatlon », « l'oreal »)."""
+    found = _found(rejections, text)
+    if found is not None:
+        return found
     short = _AROUND_COMPANY.sub("", " ".join(_words(text))).strip()
-    if len(short) < 3:
+    if len(short) < 3 or len(short.split()) > 4:
         return None
-    pattern = re.compile(rf"(?<!\w){re.escape(short)}(?!\w)")
-    hits = [r for r in rejections if r.company and pattern.search(" ".join(_words(r.company)))]
-    return hits[0] if len(hits) == 1 else None
+    found = match_application(short, rejections)
+    if isinstance(found, Unknown) and (
+        parse_yes_no(text) is not None or is_dont_know(text) or not plausible_company(short)
+    ):
+        # « oui », « aucune », « je sais pas »: an answer, not a company to add.
+        return None
+    return found
 
 
 class ActionStartFeedback(Action):
@@ -461,7 +493,7 @@ class ActionStartFeedback(Action):
             if (
                 tracker.get_slot("paused_flow") == FORM
                 and entity is None
-                and _named(rejections, text) is None
+                and _found(rejections, text) is None
                 and content is None
             ):
                 dispatcher.utter_message(text="Reprenons votre retour là où nous en étions.")
@@ -478,8 +510,14 @@ class ActionStartFeedback(Action):
                 chosen = get_rejection(session, user, entity)
                 decided = chosen is not None
             if not decided:
-                chosen = (_typed_company if waiting else _named)(rejections, text)
-                decided = chosen is not None
+                # A company named in the message is never swapped for another application:
+                # it is the matching one, or the person chooses (or adds it).
+                found = (_typed_found if waiting else _found)(rejections, text)
+                if isinstance(found, Match):
+                    chosen, decided = found.application, True
+                elif found is not None:
+                    self._ask_about(dispatcher, found, rejections)
+                    return self._waiting(parts, source, found)
             if not decided:
                 awaiting = _awaiting(session, user)
                 current = get_rejection(session, user, tracker.get_slot("current_rejection_id"))
@@ -492,11 +530,7 @@ class ActionStartFeedback(Action):
                 decided = chosen is not None
             if not decided:
                 self._ask_which(dispatcher, rejections)
-                return [
-                    SlotSet("feedback_parts", parts or None),
-                    SlotSet("feedback_source", source),
-                    SlotSet("flow_step", WAIT),
-                ]
+                return self._waiting(parts, source, None)
             return self._open(dispatcher, tracker, session, user, chosen, parts, source, content)
 
         events = with_user(tracker, dispatcher, work)
@@ -534,6 +568,7 @@ class ActionStartFeedback(Action):
             SlotSet("feedback_source", source),
             SlotSet("feedback_rejection_id", chosen.id if chosen else NO_APPLICATION),
             *current,
+            SlotSet(PENDING_COMPANY, None),
             SlotSet("flow_stop", None),
             SlotSet("paused_flow", None),
             SlotSet("flow_step", None),
@@ -551,18 +586,46 @@ class ActionStartFeedback(Action):
         content = feedback_in_message(text)
         parts = [*_parts(tracker), *([content] if content else [])]
         source = (source_in_message(text) if text else None) or tracker.get_slot("feedback_source")
-        chosen = _typed_company(rejections, text) if text else None
-        if chosen is not None:
-            return self._open(dispatcher, tracker, session, user, chosen, parts, source, content)
-        if _intent(tracker) == "report_rejection":
-            # "Michelin", "un refus de Google", the button "Noter la candidature d'abord":
-            # an application not logged yet. The intake opens (the rules) with what the
-            # message already says.
-            first = "Notons-la d'abord ; ensuite, /retour pour enregistrer le retour."
-            if text:
-                first = f"Je ne trouve pas cette candidature parmi vos refus notés. {first}"
+        found = _typed_found(rejections, text) if text else None
+        if isinstance(found, Match):
+            return self._open(
+                dispatcher, tracker, session, user, found.application, parts, source, content
+            )
+        intent = _intent(tracker)
+        pending = tracker.get_slot(PENDING_COMPANY)
+        pending = company_display(pending) if isinstance(pending, str) and pending else None
+        adding = intent == "report_rejection" or (
+            pending is not None and found is None and intent == "affirm"
+        )
+        if adding:
+            # "Michelin", "un refus de Google", the button "Noter la candidature d'abord",
+            # "oui" to « Decathlon n'est pas encore noté : je l'ajoute ? »: an application
+            # not logged yet. The intake opens (the rules) with what is already known.
+            company = _entity_company(tracker) or (
+                found.named if isinstance(found, Unknown) else None
+            )
+            company = company or (pending if not text or intent == "affirm" else None)
+            if company:
+                first = (
+                    f"Notons d'abord votre candidature chez {writing.company(company)} ; "
+                    "ensuite, /retour pour "
+                    "enregistrer son retour."
+                )
+            else:
+                first = "Notons-la d'abord ; ensuite, /retour pour enregistrer le retour."
+                if text:
+                    first = f"Je ne trouve pas cette candidature parmi vos refus notés. {first}"
             dispatcher.utter_message(text=first)
-            return [SlotSet("flow_step", NEW_APPLICATION)]
+            return [SlotSet("flow_step", NEW_APPLICATION), SlotSet(PENDING_COMPANY, company)]
+        if found is not None:
+            self._ask_about(dispatcher, found, rejections)
+            return self._waiting(parts, source, found)
+        if pending is not None and intent == "deny":
+            dispatcher.utter_message(
+                text="D'accord. De quelle candidature s'agit-il alors ?",
+                buttons=self._choice_buttons(rejections),
+            )
+            return [*self._waiting(parts, source, None)]
         dispatcher.utter_message(
             text="Je n'ai pas reconnu la candidature. Choisissez-la avec un bouton, ou "
             "écrivez le nom de l'entreprise :",
@@ -573,6 +636,50 @@ class ActionStartFeedback(Action):
             SlotSet("feedback_source", source),
             SlotSet("flow_step", WAIT),
         ]
+
+    @staticmethod
+    def _waiting(parts: list[str], source: str | None, found: Found | None) -> list[dict[str, Any]]:
+        """Buttons are shown: what was already said waits with them."""
+        return [
+            SlotSet("feedback_parts", parts or None),
+            SlotSet("feedback_source", source),
+            SlotSet(PENDING_COMPANY, found.named if isinstance(found, Unknown) else None),
+            SlotSet("flow_step", WAIT),
+        ]
+
+    @classmethod
+    def _ask_about(
+        cls,
+        dispatcher: CollectingDispatcher,
+        found: Ambiguous[Rejection] | Unknown,
+        rejections: list[Rejection],
+    ) -> None:
+        """Several applications fit the company named, or none: the person says which."""
+        if isinstance(found, Ambiguous):
+            dispatcher.utter_message(
+                text="Vous avez plusieurs candidatures chez "
+                f"{writing.company(found.applications[0].company)} : laquelle ?",
+                buttons=cls._choice_buttons(list(found.applications)),
+            )
+            return
+        add = {
+            "title": f"📝 Oui, noter {found.named}"[:60],
+            "payload": "/report_rejection"
+            + json.dumps({"company": found.named}, ensure_ascii=False),
+        }
+        if not rejections:
+            dispatcher.utter_message(
+                text=f"Merci de me le confier ! {found.named} n'est pas encore noté : je "
+                "l'ajoute ? Deux minutes suffisent (poste, date), et le retour y sera rattaché.",
+                buttons=[add, {"title": "📨 Enregistrer le retour seul", "payload": ALONE_PAYLOAD}],
+            )
+            return
+        dispatcher.utter_message(
+            text=f"{found.named} n'est pas encore noté : je l'ajoute ? Deux minutes suffisent "
+            "(poste, date), et le retour y sera rattaché. Ou bien, s'il s'agit d'une candidature "
+            "déjà notée, choisissez-la :",
+            buttons=[add, *cls._choice_buttons(rejections)],
+        )
 
     @staticmethod
     def _choice_buttons(rejections: list[Rejection]) -> list[dict[str, str]]:
@@ -613,7 +720,7 @@ class ActionStartFeedback(Action):
         thanked: bool,
     ) -> None:
         if rejection is not None and rejection.company:
-            what = f"ce retour de {rejection.company}"
+            what = f"ce retour {writing.de(writing.company(rejection.company))}"
             if rejection.position:
                 what += f" ({rejection.position})"
         else:

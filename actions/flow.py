@@ -24,9 +24,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import MAIN_TOPICS, sessions, telegram_user_id
 from coach.db import transaction
 from coach.emotions import PAUSE_REPLY, is_pause_request
+from coach.language import writing
+from coach.language.times import format_fr
 from coach.reminders import cancel_kind, schedule, user_zone
 from coach.settings import PROJECT_ROOT
-from coach.timeparse import format_fr
 from coach.users import find_user
 
 log = logging.getLogger(__name__)
@@ -275,7 +276,11 @@ class ActionResumeConversation(Action):
         if flow is None and tracker.get_slot("flow_step") == INTERPRETATION:
             flow = INTERPRETATION  # "on continue" in the middle of the five steps
         company = tracker.get_slot("company")
-        about = f" sur votre refus chez {company}" if isinstance(company, str) and company else ""
+        about = (
+            f" sur votre refus chez {writing.company(company)}"
+            if isinstance(company, str) and company
+            else ""
+        )
         if flow not in INTAKE_FORMS and flow != NEXT_STEPS:
             about = ""  # the company slot belongs to the intake
         if flow == INTERPRETATION:

@@ -43,6 +43,7 @@ from actions.flow import aside, interruption, local_today, stop_events, stop_slo
 from actions.interpretation import COMMAND_ACTIONS, COMMAND_STOP, answer_in_form, set_aside
 from coach.feedback import THEME_LABELS, THEMES
 from coach.feedbacks import patterns_for
+from coach.language.fold import fold_keep_length
 from coach.models import Goal, Milestone, User
 from coach.reminders import user_day
 from coach.smart import (
@@ -63,6 +64,7 @@ from coach.smart import (
     milestone_count_range,
     milestone_update,
     move_deadline,
+    moved_deadline_note,
     parse_deadline,
     parse_progress,
     progress_message,
@@ -72,7 +74,6 @@ from coach.smart import (
     states_a_goal,
     update_progress,
 )
-from coach.textfold import fold_keep_length
 
 FORM: Final = "goal_form"
 EDIT_FORM: Final = "goal_edit_form"
@@ -451,7 +452,16 @@ class ValidateGoalForm(FormValidationAction):
         if check.criteria[criterion]:
             detail = _detail(check.fields, criterion, today)
             line = f"✅ {CRITERION_LABELS[criterion]}" + (f" : {detail}" if detail else "")
-            dispatcher.utter_message(text="\n".join([line, *(f"⚠️ {w}" for w in check.warnings)]))
+            lines = [line]
+            said = (
+                parse_deadline(text, today, whole_answer=True)
+                if criterion == "time_bound"
+                else None
+            )
+            if said is not None and check.fields.deadline:
+                note = moved_deadline_note(said.day, check.fields.deadline, today)
+                lines += [note] if note else []
+            dispatcher.utter_message(text="\n".join([*lines, *(f"⚠️ {w}" for w in check.warnings)]))
             return replace(updated, tries=0)
         if criterion == "specific" and (_SKIP.match(folded) or _UNSURE.search(folded)):
             # "Je ne sais pas" is never a subject: ideas from the feedback instead.
@@ -779,7 +789,7 @@ class ActionGoalAction(Action):
             fields = draft.check(today).fields
             steps = propose_milestones(fields, today, count=draft.steps)
             goal = create_goal(session, user, fields, now=now, milestones=steps)
-            schedule_goal_reminders(session, user, goal, now)
+            schedule_goal_reminders(session, user, goal, now, subdiv=settings().holidays_subdiv)
             return goal_created_message(goal, today), goal.id
 
         try:
@@ -1067,7 +1077,14 @@ class ActionFinishGoalEdit(Action):
             today = user_day(user, now)
             if mode == MODE_DEADLINE:
                 try:
-                    move_deadline(session, user, goal, dt.date.fromisoformat(text), now=now)
+                    move_deadline(
+                        session,
+                        user,
+                        goal,
+                        dt.date.fromisoformat(text),
+                        now=now,
+                        subdiv=settings().holidays_subdiv,
+                    )
                 except ValueError:
                     return _Reply(
                         "Cette échéance laisse trop peu de temps pour les étapes restantes : "

@@ -31,15 +31,17 @@ from coach.intake import (
     INTERVIEWER_COUNT_CHOICES,
     SLOTS,
     STAGE_CHOICES,
+    STAGE_LABELS,
     UNKNOWN,
     WHY_WE_ASK,
     YES_NO_CHOICES,
-    extract_rejection_facts,
-    format_date_fr,
-    is_why_question,
-    parse_correction,
     validate_slot,
 )
+from coach.language import writing
+from coach.language.answers import is_command, is_why_question
+from coach.language.corrections import parse_correction
+from coach.language.dates import format_date_fr
+from coach.language.entities import extract_rejection_facts, mentions_hiring_manager
 from coach.rejections import NONE, REQUIRED, describe_rejection, rejection_values, save_rejection
 from coach.users import find_user
 
@@ -66,7 +68,7 @@ def _company(tracker: Tracker) -> str | None:
 def question(slot: str, tracker: Tracker) -> tuple[str, list[dict[str, str]]]:
     """The question for ``slot`` and its buttons, worded with what is already known."""
     company = _company(tracker)
-    chez = f" chez {company}" if company else ""
+    chez = f" chez {writing.company(company)}" if company else ""
     count = tracker.get_slot("interviewer_count")
     if slot == "company":
         return "Quelle entreprise vous a répondu ?", []
@@ -151,6 +153,26 @@ def required_intake_slots(tracker: Tracker) -> list[str]:
     return slots
 
 
+def _answers(tracker: Tracker, *, exclude: str) -> dict[str, Any]:
+    """The answers given so far (slot → value), in the order the form asks them."""
+    return {
+        slot: tracker.get_slot(slot)
+        for slot in SLOTS
+        if slot != exclude and tracker.get_slot(slot) is not None
+    }
+
+
+def _guess_target(current: str, raw: str, answers: dict[str, Any], today: dt.date) -> str:
+    """A correction that does not say what it corrects: the current question if the value
+    answers it, else the latest earlier answer the value fits ("je voulais dire X")."""
+    if validate_slot(current, raw, today=today).ok:
+        return current
+    for slot in reversed(list(answers)):
+        if validate_slot(slot, raw, today=today).ok:
+            return slot
+    return current
+
+
 def _slot_value(result: Any) -> Any:
     value = result.as_slot()
     return NONE if value is None else value  # "aucune", "personne": an answer, not a gap
@@ -180,26 +202,41 @@ class ValidateIntakeForm(FormValidationAction):
             stop = interruption(value)
             if stop:
                 return {slot: None, **stop_slots(stop)}
+            if is_command(value):
+                # "/aide" typed at a question: never stored as the answer.
+                text, buttons = question(slot, tracker)
+                dispatcher.utter_message(
+                    text=f"Je ne prends pas une commande pour une réponse. {text}",
+                    buttons=buttons or None,
+                )
+                return {slot: None, "ask_quietly": True}
             if is_why_question(value):
                 dispatcher.utter_message(text=WHY_WE_ASK[slot])
                 return {slot: None}
-            correction = parse_correction(value, today=today)
+            answers = _answers(tracker, exclude=slot)
+            correction = parse_correction(value, today=today, answers=answers)
             if correction is not None and correction.value:
-                target = correction.slot or slot
-                if target != slot and target in SLOTS and tracker.get_slot(target) is not None:
+                target = correction.slot or _guess_target(slot, correction.value, answers, today)
+                if target != slot and target in answers:
                     return self._correct(target, slot, correction.value, dispatcher, today)
                 value = correction.value
         result = validate_slot(slot, value, today=today)
+        met_manager = slot == "stage" and mentions_hiring_manager(value)
         if not result.ok:
             _text, buttons = question(slot, tracker)
             dispatcher.utter_message(text=result.message, buttons=buttons or None)
-            return {slot: None, "ask_quietly": True}
+            out_failed: dict[str, Any] = {slot: None, "ask_quietly": True}
+            if met_manager and tracker.get_slot("met_hiring_manager") is None:
+                out_failed["met_hiring_manager"] = True
+            return out_failed
         if result.message:
             dispatcher.utter_message(text=result.message)
         out: dict[str, Any] = {slot: _slot_value(result)}
         if slot == "stage" and result.value == "candidature":
             # Turned down on the application: nobody was met.
             out.update(interviewer_count=0, met_hiring_manager=False)
+        elif met_manager and tracker.get_slot("met_hiring_manager") is None:
+            out["met_hiring_manager"] = True  # "entretien avec le manager": no need to ask
         if slot == "interviewer_count" and result.value == 0:
             out.update(met_hiring_manager=False)
         return out
@@ -218,10 +255,14 @@ class ValidateIntakeForm(FormValidationAction):
             return {current: None}
         value = _slot_value(result)
         shown = value
-        if isinstance(result.value, dt.date):
+        if isinstance(result.value, bool):
+            shown = "oui" if result.value else "non"
+        elif isinstance(result.value, dt.date):
             shown = format_date_fr(result.value, today=today)
         elif isinstance(value, list):
             shown = ", ".join(value)
+        elif target == "stage":
+            shown = STAGE_LABELS.get(str(value), value).lower()
         dispatcher.utter_message(text=f"C'est corrigé : {shown}. Je reprends ma question.")
         return {target: value, current: None}
 
@@ -422,6 +463,19 @@ def _first_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def _given_company(tracker: Tracker) -> str | None:
+    """The company already known when the intake starts from « X n'est pas encore noté : je
+    l'ajoute ? » (actions/feedback.py): on the button « Oui, noter X », or kept while that
+    question waited for a typed « oui »."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if isinstance(entity, dict) and entity.get("entity") == "company" and entity.get("value"):
+            return str(entity["value"])[:200]
+    pending = tracker.get_slot("feedback_company")
+    if tracker.get_slot("flow_step") == "feedback_new" and isinstance(pending, str) and pending:
+        return pending[:200]
+    return None
+
+
 class ActionStartIntake(Action):
     """Opens the intake: a paused one goes on, otherwise the first message pre-fills a new one."""
 
@@ -439,7 +493,7 @@ class ActionStartIntake(Action):
         today = local_today(settings().coach_tz)
         facts = extract_rejection_facts(text, today=today) if text else None
         paused = tracker.get_slot("paused_flow") == FORM and _company(tracker)
-        new_company = facts.company if facts else None
+        new_company = (facts.company if facts else None) or _given_company(tracker)
         if paused and (new_company is None or new_company.lower() == paused.lower()):
             dispatcher.utter_message(
                 text=f"Reprenons votre refus chez {paused} là où nous en étions."
@@ -453,15 +507,24 @@ class ActionStartIntake(Action):
             SlotSet(slot, None) for slot in (*SLOTS, *HELPER_SLOTS, "paused_flow")
         ]
         known = facts.slots() if facts else {}
+        if not known.get("company"):
+            given = _given_company(tracker)
+            if given:
+                known["company"] = given
+        events.append(SlotSet("feedback_company", None))
         position = str(known.get("position") or "")
         contract = facts.contract if facts else None
         if contract and position and contract.lower() not in position.lower():
             known["position"] = f"{position} ({contract})"
+        if text and mentions_hiring_manager(text):
+            known["met_hiring_manager"] = True  # "refus après l'entretien avec le manager"
         events += [SlotSet(slot, value) for slot, value in known.items()]
+        # The bot has no gender: no « désolé·e » about itself.
         opening = (
-            f"Je suis désolé·e pour ce refus de {known['company']}."
+            f"Ce refus {writing.de(writing.company(str(known['company'])))} n'est pas "
+            "facile à recevoir."
             if known.get("company")
-            else "Je suis désolé·e pour ce refus."
+            else "Ce refus n'est pas facile à recevoir."
         )
         picked = _picked_up(known, today)
         lines = [opening]
@@ -481,9 +544,9 @@ class ActionStartIntake(Action):
 def _picked_up(known: dict[str, Any], today: dt.date) -> str:
     parts: list[str] = []
     if known.get("company"):
-        parts.append(str(known["company"]))
+        parts.append(writing.company(str(known["company"])))
     if known.get("position"):
-        parts.append(f"poste de {known['position']}")
+        parts.append(f"poste {writing.de(str(known['position']))}")
     if known.get("rejection_date"):
         day = dt.date.fromisoformat(str(known["rejection_date"]))
         parts.append(f"réponse reçue {format_date_fr(day, today=today)}")

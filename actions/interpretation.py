@@ -40,7 +40,6 @@ from actions.flow import (
 from coach.feedback import FeedbackAnalysis, analyze
 from coach.feedback_request import contact_name, contact_rule, profile_of
 from coach.feedbacks import get_feedback, latest_feedback, mood_series, patterns_for
-from coach.intake import is_dont_know, is_skip
 from coach.interpretation import (
     INTERPRETATION_STEPS,
     REFLECTION_INTRO,
@@ -59,6 +58,8 @@ from coach.interpretation import (
     thank_you_note,
 )
 from coach.journal import MAX_TEXT, add_entry
+from coach.language import writing
+from coach.language.answers import is_dont_know, is_skip
 from coach.models import Feedback, FeedbackRequest, Rejection, User
 from coach.rejections import get_rejection, latest_rejection
 
@@ -146,6 +147,7 @@ def context_of(session: Session, user: User, rejection: Rejection | None) -> Fee
         position=rejection.position,
         contact_name=name,
         contact_role=role,
+        culture=rejection.culture,
     )
 
 
@@ -337,7 +339,11 @@ class ActionInterpretFeedback(Action):
                 dispatcher.utter_message(text=NO_FEEDBACK, buttons=RECORD_BUTTON)
                 return []
             rejection = get_rejection(session, user, feedback.rejection_id)
-            about = f" ({rejection.company})" if rejection and rejection.company else ""
+            about = (
+                f" ({writing.company(rejection.company)})"
+                if rejection and rejection.company
+                else ""
+            )
             dispatcher.utter_message(text=f"Reprenons votre dernier retour{about}.")
             show_analysis(dispatcher, analysis_of(feedback), context_of(session, user, rejection))
             return walk_from_start(feedback.id)

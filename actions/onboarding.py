@@ -54,7 +54,8 @@ class ActionStart(Action):
             known = False
         if known:
             dispatcher.utter_message(
-                text=f"{_hello(tracker)} Ravi de vous retrouver. Par quoi voulez-vous commencer ?",
+                text=f"{_hello(tracker)} Quel plaisir de vous retrouver. Par quoi voulez-vous "
+                "commencer ?",
                 buttons=MAIN_TOPICS,
             )
             return []
@@ -91,7 +92,7 @@ class ActionGiveConsent(Action):
         uid = telegram_user_id(tracker)
         if uid is None:
             dispatcher.utter_message(
-                text="Je n'arrive pas à vous identifier, désolé : réessayez avec /start."
+                text="Je n'arrive pas à vous identifier, excusez-moi : réessayez avec /start."
             )
             return []
         try:

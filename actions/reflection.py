@@ -108,7 +108,7 @@ class ActionSaveReflection(Action):
         except SQLAlchemyError:
             log.exception("could not save a reflection")
             dispatcher.utter_message(
-                text="Je n'ai pas pu enregistrer vos réponses (souci technique). Désolé !"
+                text="Je n'ai pas pu enregistrer vos réponses (souci technique). Excusez-moi !"
             )
             return reset
         if saved:

@@ -13,9 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.common import with_user
+from coach.language.times import WhenError, format_fr, parse_when
 from coach.models import User
 from coach.reminders import describe, list_upcoming, pause_all, resume_all, schedule, user_zone
-from coach.timeparse import WhenError, format_fr, parse_when
 
 log = logging.getLogger(__name__)
 

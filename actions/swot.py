@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 from actions.common import QuietAsk, has_letters, with_user
 from actions.flow import aside, interruption, stop_events, stop_slots
 from actions.interpretation import COMMAND_STOP, answer_in_form, set_aside
-from coach.intake import format_date_fr
+from coach.language.dates import format_date_fr
+from coach.language.fold import fold_keep_length
 from coach.models import User
 from coach.reminders import user_day
 from coach.swot import (
@@ -53,7 +54,6 @@ from coach.swot import (
     save_swot,
     swot_message,
 )
-from coach.textfold import fold_keep_length
 
 FORM: Final = "swot_form"
 DRAFT_SLOT: Final = "swot_draft"

@@ -106,6 +106,8 @@ from bot.rasa_client import RasaRejected, RasaUnavailable
 from bot.rendering import Button
 from coach import send_budget
 from coach.db import transaction
+from coach.language import writing
+from coach.language.times import format_fr
 from coach.reminders import (
     CLAIM_LEASE,
     KIND_LABELS,
@@ -128,7 +130,6 @@ from coach.reminders import (
     user_zone,
 )
 from coach.smart import progress_message, reach_reminded_milestone
-from coach.timeparse import format_fr
 from coach.users import find_user
 
 log = logging.getLogger(__name__)
@@ -733,7 +734,11 @@ def reminder_text(snapshot: ReminderSnapshot) -> str:
         body = f"Petit rappel : {text.strip()[:MAX_TEXT]}"
     else:
         company = snapshot.payload.get("company")
-        at = f" à {company}" if isinstance(company, str) and company.strip() else ""
+        at = (
+            f" {writing.a(writing.company(company))}"
+            if isinstance(company, str) and company.strip()
+            else ""
+        )
         template = _DEFAULT_TEXTS.get(snapshot.kind, _DEFAULT_TEXTS["custom"])
         sentence = template.format(company=at)
         body = sentence[0].upper() + sentence[1:]

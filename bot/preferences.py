@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.rendering import Button, Reply
 from coach.db import transaction
+from coach.language.fold import WEEKDAYS_FR
+from coach.language.times import format_fr
 from coach.reminders import (
     disable_weekly_reflection,
     set_quiet_hours,
     set_weekly_reflection,
     user_zone,
 )
-from coach.timeparse import WEEKDAYS_FR, format_fr
 from coach.users import find_user
 
 PREFIX = "refl:"

@@ -106,7 +106,7 @@ TOO_LONG = (
     "Rien n'a été enregistré."
 )
 RASA_DOWN = (
-    "Je suis momentanément indisponible, désolé. Votre message n'a pas été traité : "
+    "Je suis momentanément indisponible, excusez-moi. Votre message n'a pas été traité : "
     "renvoyez-le dans une minute, je serai de retour."
 )
 DB_DOWN = (
@@ -118,11 +118,11 @@ UNKNOWN_COMMAND = (
 )
 EXPIRED_BUTTON = "Ce bouton n'est plus valable. Tapez /aide pour reprendre."
 CHART_FAILED = (
-    "Je n'ai pas réussi à dessiner le graphique cette fois-ci, désolé. Le reste de votre "
+    "Je n'ai pas réussi à dessiner le graphique cette fois-ci, excusez-moi. Le reste de votre "
     "bilan est bien là ; vous pourrez redemander /bilan un peu plus tard."
 )
 SWOT_CHART_FAILED = (
-    "Je n'ai pas réussi à dessiner l'image de votre SWOT cette fois-ci, désolé. Le SWOT "
+    "Je n'ai pas réussi à dessiner l'image de votre SWOT cette fois-ci, excusez-moi. Le SWOT "
     "lui-même est bien enregistré, avec ses quatre listes."
 )
 THEMES_CAPTION = "Les thèmes de vos retours"
@@ -139,7 +139,7 @@ ERASED = (
     "Au revoir, et bon courage pour la suite."
 )
 ERASE_FAILED = (
-    "Je n'ai pas pu tout effacer à cause d'un souci technique, désolé : rien n'a été "
+    "Je n'ai pas pu tout effacer à cause d'un souci technique, excusez-moi : rien n'a été "
     "supprimé pour l'instant. Tapez /supprimer à nouveau dans quelques minutes."
 )
 #: Seconds to read the consent before a turn: a hung database gets the « souci technique »

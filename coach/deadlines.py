@@ -10,7 +10,7 @@
 - dates: "le 15 mars", "1er décembre 2027", "15/03", "15/03/2027";
 - holidays and seasons after a cue: "d'ici Noël", "pour la rentrée", "avant l'été";
 - after a cue ("d'ici", "avant", "pour", "au plus tard"…), anything
-  :func:`coach.timeparse.parse_when` reads ("d'ici vendredi prochain"); with
+  :func:`coach.language.times.parse_when` reads ("d'ici vendredi prochain"); with
   ``whole_answer`` (the answer to "pour quand ?"), the whole message is read that way.
 
 A date without a year is the next one to come; a year written out is kept, even past (the
@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from coach.textfold import (
+from coach.language.fold import (
     MONTH_ALIASES,
     MONTHS_FR,
     NUMBER,
@@ -34,13 +34,15 @@ from coach.textfold import (
     fold_keep_length,
     number_value,
 )
-from coach.timeparse import ParsedWhen, parse_when
+from coach.language.times import ParsedWhen, parse_when
+from coach.timing import business_day_on_or_after, business_day_on_or_before
 
 __all__ = [
     "DEFAULT_WEEKS",
     "NUMBER",
     "NUMBER_WORDS",
     "Deadline",
+    "business_deadline",
     "number_value",
     "parse_deadline",
     "suggest_deadline",
@@ -257,7 +259,26 @@ def parse_deadline(text: str, today: dt.date, *, whole_answer: bool = False) -> 
     return None
 
 
-def suggest_deadline(today: dt.date, weeks: int = DEFAULT_WEEKS) -> dt.date:
-    """A deadline to propose to someone who has none in mind (a Friday, ``weeks`` ahead)."""
+def business_deadline(day: dt.date, today: dt.date, subdiv: str | None = None) -> dt.date:
+    """The deadline moved off a weekend or a public holiday.
+
+    It moves *back* to the business day before: « d'ici fin janvier » means by the end of
+    January, and someone who sets themselves a deadline expects the coach to keep the
+    promise they made to themselves — not to push it quietly into February; finishing on
+    the Friday before a Sunday deadline keeps their word. Only when that day is not after
+    ``today`` (« d'ici demain » said on a Friday) does it move forward instead. A day already
+    past is returned as it is: the SMART check says it has passed.
+    """
+    if day <= today:
+        return day
+    before = business_day_on_or_before(day, subdiv)
+    return before if before > today else business_day_on_or_after(day, subdiv)
+
+
+def suggest_deadline(
+    today: dt.date, weeks: int = DEFAULT_WEEKS, subdiv: str | None = None
+) -> dt.date:
+    """A deadline to propose to someone who has none in mind: a Friday ``weeks`` ahead, or
+    the business day before it when it is a public holiday (14 July, 11 November…)."""
     day = today + dt.timedelta(weeks=weeks)
-    return day + dt.timedelta(days=(4 - day.weekday()) % 7)
+    return business_deadline(day + dt.timedelta(days=(4 - day.weekday()) % 7), today, subdiv)

@@ -36,6 +36,8 @@ import re
 import unicodedata
 from typing import Final
 
+from coach.language import writing
+
 __all__ = [
     "JOURNAL_INTRO",
     "JOURNAL_PROMPTS",
@@ -510,7 +512,7 @@ def strategies(mood: str, *, limit: int | None = None) -> list[str]:
 
 def professional_reminder(company: str | None = None) -> str:
     """A brief nudge to stay professional: thank, keep the door open, LinkedIn if it went well."""
-    target = f"{company.strip()}" if company and company.strip() else "l'entreprise"
+    target = writing.company(company) if company and company.strip() else "l'entreprise"
     return (
         f"Quand vous vous en sentirez prêt·e, un court message pour remercier {target} du "
         "temps accordé laisse une bonne image et garde le contact pour une prochaine "

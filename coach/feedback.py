@@ -13,7 +13,10 @@ How it reads:
 
 1. The text is folded (lower case, no accents, apostrophes as spaces; same length as the
    original, so spans map back) and cut into clauses at punctuation and at "mais",
-   "cependant", "toutefois", "en revanche", "par contre", "néanmoins".
+   "cependant", "toutefois", "en revanche", "par contre", "néanmoins"; a clause is cut again
+   into parts at commas and at the joins that chain points ("et que", "ainsi que", "et
+   votre…"), so that each theme quotes its own phrase, without its frame ("le manager dit
+   que j'étais").
 2. The cue engine: each theme has *strong* cues, weaknesses by themselves ("manque
    d'expérience", "réponses trop vagues", "surqualifié"), and *weak* cues, neutral words that
    count only when the same clause says something is lacking ("SQL", "votre CV"). A cue after
@@ -21,10 +24,15 @@ How it reads:
    ("votre CV est très clair") does not count. Its hits give the quoted evidence.
 3. Features per clause: word stems, stems in a lacking or negated scope, stem pairs, word
    families (:data:`_CONCEPTS`: "lacking" or "wanted" next to a topic) and the cue hits;
-   what follows "pas de souci", "rien à redire" is kept apart as fine.
+   what follows "pas de souci", "rien à redire" is kept apart as fine. Call-note spellings
+   (abbreviations, glued elisions, one-letter slips of key words, English words such as
+   "skills" or "pitch") are read as the word they stand for (:func:`_spelled`).
 4. A logistic model per label (:mod:`coach.feedback_model`, trained on the training split
    only; ``heldout.yml`` only measures it) scores them: a theme on its best clause and on
-   the whole text, a signal and the kind on the whole text.
+   the whole text, a signal and the kind on the whole text. A theme named by a strong cue
+   makes the text constructive however short it is. A remark on the person
+   (``personal_attack``) needs a word about who the person is (:data:`_PERSON_MARKER`),
+   never only interview behaviour (shy, stressed, long answers).
 """
 
 from __future__ import annotations
@@ -32,9 +40,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
-from coach.textfold import fold_keep_length
+from coach.language.fold import correct_word, fold_keep_length
 
 __all__ = [
     "KINDS",
@@ -127,6 +136,7 @@ _WEAKNESS: Final = _c(
     r"\binquiet\w*|\bdoute\w*|\breserves?\b|\bfrein\w*|\bobstacle\b|\bbloqu\w*",
     r"\bdecu\w*|\bdecevant\w*",
     r"\bmal\b|\brate\w*|\bechou\w*",
+    r"\blight\b|\bbof\b|\bpas (?:top|ouf|terrible|fou)\b|\bmeconnaiss\w*|\bignor\w*|\btro\b",
 )
 # Praise words: a clause with praise and no weakness is not a reason for the decision.
 _PRAISE: Final = _c(
@@ -161,6 +171,11 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r" assez|un peu (?:courte|juste|legere)|legere|courte|manquante|encore (?:courte|"
             r"limitee|jeune))",
             r"\bpas assez (?:senior|experimente\w*|confirme\w*)\b",
+            r"\b(?:manqu\w*|pas assez|peu|pas) (?:de |d |d)?(?:exp|xp|experience|experiences)\b",
+            r"\bmanqu\w* (?:de )?(?:seniorite|seniority|background|track record|bagage)\b",
+            r"\b(?:meconnaissance|connaissance (?:\w+ )?(?:insuffisante|limitee|partielle)|conn"
+            r"aiss\w* (?:mal|peu|pas (?:assez|bien|vraiment)?)) (?:du|de ce|de notre|de votre|de"
+            r" leur|le|ce|notre|leur) (?:secteur|marche|metier|milieu|domaine|terrain)\b",
             r"\b(?:profil|candidature|parcours) (?:encore )?(?:trop )?junior\b",
             r"\btrop junior\b|\bencore junior\b|\bun peu junior\b|\bplus senior\b",
             r"\b(?:plus|davantage) d\s*experiences?\b",
@@ -186,6 +201,15 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r" francais) (?:\w+ )?(?:insuffisant|trop juste|faible|limite|un peu juste|pas"
             r" suffisant|en dessous|pas au niveau)",
             r"\bpas (?:assez|suffisamment) techniques?\b",
+            r"\b(?:anglais|allemand|espagnol|italien|chinois|arabe|neerlandais|portugais|english)"
+            r"\b(?:\s+\w+){0,3}\s+(?:insuffisant\w*|trop juste|un peu juste|juste|faible|limite\w*"
+            r"|scolaire|moyen|approximati\w*|hesitant|pas (?:assez|suffisant|au niveau|top|ouf)"
+            r"|a ameliorer|a travailler|perfectible|light|basique|fragile|rouille)",
+            r"\b(?:skills?|hard skills|stack|techno\w*|outils?|logiciels?) (?:\w+ ){0,3}"
+            r"(?:un peu |trop |assez )?(?:light|justes?|faibles?|limite\w*|insuffisant\w*"
+            r"|basiques?)",
+            r"\b(?:meconnaissance|connaiss\w* (?:mal|peu|pas)) (?:des?|du|les?|la|l) (?:\w+ )?"
+            r"(?:outils?|logiciels?|normes?|reglementation|procedures?|langages?|protocoles?)",
             r"\blacunes? (?:techniques?|en \w+|sur \w+)",
             r"\bmanqu\w* (?:de |d )?(?:maitrise|competences? techniques?|bases techniques"
             r"|connaissances? techniques?|pratique (?:de|d|du|sur))",
@@ -225,6 +249,8 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\btrop (?:corporate|institutionnel\w*|grand groupe|independant\w*|individuel\w*|"
             r"solitaire|formel\w*|rigide|cadre)",
             r"\bpersonnalite (?:ne|n|trop|pas)\b",
+            r"\b(?:pas de|pas le|manque de|pas vraiment de) (?:fit|match|culture fit|mindset)\b"
+            r"|\b(?:fit|culture fit|mindset) (?:\w+ )?(?:pas|n y etait pas|insuffisant|pas la)\b",
         ),
         _c(r"\bequipe\b|\bculture\b|\bambiance\b|\benvironnement\b|\bcollectif\b"),
     ),
@@ -243,6 +269,15 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\b(?:ne|n) (?:connaissiez|connaissais|connaissait|saviez|saviez) (?:pas|rien|"
             r"que peu)\b",
             r"\b(?:peu|pas|mal) (?:renseigne\w*|informe\w*)\b",
+            r"\b(?:connaiss\w*|connu|su) (?:mal|peu|pas (?:assez|bien|vraiment)|rien|pas)"
+            r" (?:de |sur |a |au |des |du )?(?:nos|notre|leurs?|les|la|l|le|ses|son|sa|vos)"
+            r" ?(?:\w+ )?(?:produits?"
+            r"|gammes?|marques?|entreprise|societe|activite|offres?|services?|clients?|enseigne"
+            r"|boite|groupe|structure|association|maison|solutions?|catalogue|histoire)\b",
+            r"\b(?:meconnaissance|ignor\w* tout) (?:de |du |des )?(?:nos|notre|leurs?|la|l|l\s)"
+            r" ?(?:\w+ )?(?:produits?|gammes?|marques?|entreprise|societe|activite|offres?"
+            r"|services?|clients?|enseigne|boite|groupe|solutions?)\b",
+            r"\b(?:pitch|storytelling)\b(?:\s+\w+){0,3}\s+(?:trop|pas|peu|manqu\w*|confus|flou|long)",
             r"\bconnaissance (?:de (?:l\s*)?(?:entreprise|societe|notre)|du poste|de nos)",
             r"\ben retard\b|\bretard\b",
             r"\b(?:langage corporel|posture|gestuelle|regard fuyant|contact visuel|tenue)\b",
@@ -274,6 +309,11 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\bcoup\w* la parole\b|\bpas ecoute\w*|\becoute (?:active )?(?:insuffisante|"
             r"limitee)",
             r"\bconfiance en (?:vous|toi|soi)\b",
+            r"\b(?:manqu\w*|pas assez|peu) (?:de |d )?(?:leadership|charisme|prestance|punch"
+            r"|soft skills|impact)\b",
+            r"\bpas (?:assez |tres |vraiment )?(?:sur|sure|sures|surs) (?:de (?:vous|toi|lui"
+            r"|elle|moi)|de soi)\b",
+            r"\bregard\w* (?:le sol|par terre|vos pieds|ses pieds|tes pieds|ailleurs)\b",
             r"\bstress\w* (?:\w+ )?(?:visible|palpable|perceptible|a pris le dessus)",
             r"\bmanque d\s*aisance\b|\bpas a l\s*aise\b",
             r"\bdu mal a (?:vous |t |s )?(?:exprimer|expliquer|communiquer|convaincre)",
@@ -350,6 +390,8 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\b(?:pas|peu) (?:senti|percu|ressenti|vu) (?:votre |ta |d\s*|de )?(?:motivation|"
             r"envie|enthousiasme|interet|passion)",
             r"\bpeu (?:investi\w*|implique\w*|motive\w*|enthousiaste|interesse\w*)",
+            r"\bmanqu\w* (?:de )?(?:drive|motiv|niaque|gnaque|energie|peche)\b",
+            r"\bpas (?:tres |assez )?chaud\w*\b",
             r"\bdesinteress\w*|\bdetache\w*|\bblase\w*|\bpassivite\b|\bpassif\b|\bmou\b|\bmolle\b",
             r"\bpourquoi (?:vous vouliez|vous souhaitiez|ce poste|notre entreprise|nous rejoindre)",
             r"\b(?:poste|entreprise) (?:par defaut|alimentaire|de transition)\b",
@@ -391,7 +433,9 @@ _SIGNAL_CUES: Final[dict[str, re.Pattern[str]]] = {
         r"\barrogan\w*|\bpretentieu\w*|\bimmatur\w*|\bhautain\w*|\bcondescend\w*|\bsuffisan\w*",
         r"\bpas (?:tres )?(?:fiable|serieu\w*|sympathique|agreable|credible|mature)\b",
         r"\bvotre (?:look|apparence|physique|tenue vestimentaire|age|accent|coiffure|poids)\b",
-        r"\btrop (?:age\w*|vieux|vieille|jeune pour|timide pour ce metier)\b",
+        r"\btrop (?:age\w*|vieux|vieille|jeune pour)\b|\bpas (?:assez )?(?:jeune|vieux|age)\b",
+        r"\b(?:physique|tete|look|profil physique) de l emploi\b|\btrop \w+ comme personne\b",
+        r"\bvotre (?:nom|prenom|origine|religion|voile|couleur|quartier|corpulence|taille)\b",
         r"\bantipathi\w*|\bdesagreable\w*|\begocentr\w*|\blunatique\w*|\bparesseu\w*",
         r"\bpas le genre de (?:personne|profil)|\bpas (?:une|le) bonne? (?:personne|tete)",
         r"\bvotre personnalite\b|\b(?:vous etes|tu es|t es) (?:quelqu\s*un de )?(?:froid|"
@@ -437,6 +481,32 @@ _SIGNAL_CUES: Final[dict[str, re.Pattern[str]]] = {
         r"\bpourtant (?:l\s*|votre |notre )?(?:offre|annonce) (?:ne |n )",
     ),
 }
+
+# A remark on the person names who they are: age, body, look, origin, family, health, or a
+# character judged for itself ("quelqu'un de froid", "trop sensible comme personne"). Shyness,
+# stress or long answers in an interview are behaviour to work on (communication, interview
+# performance), not a remark on the person: without one of these words, the signal is not
+# raised, so the "it says more about its author" advice never lands on interview advice.
+_PERSON_MARKER: Final = re.compile(
+    r"\b(?:quelqu un|personne|personnalite|caractere|temperament|mentalite|genre de|gens"
+    r"|type (?:qui|comme)|nature|l air|air (?:de|d)|paraiss\w*|parait|tete|visage|physique"
+    r"|look|apparence|allure|degaine|tenue|coiffure|coupe|cheveux|barbe|piercing\w*"
+    r"|tatouage\w*|maquill\w*|poids|gabarit|taille|ronde?|petite?|menue?|frele"
+    r"|grande? gueule|voix|accent|nom|prenom|origines?|religion|voile|couleur|quartier"
+    r"|banlieue|cite|provincial|bourgeois\w*|bobo|ages?|agee?s?|vieux|vieille|jeunes?"
+    r"|generation|ans|lyceen|pere|mere|maman|mari|femmes?|hommes?|fille|garcon|mec"
+    r"|enfants?|bebe|enceinte|grossesse|celibataire|famille|fumeurs?|fauteuil|boit\w*"
+    r"|canne|handicap\w*|malade|sante|arrogan\w*|pretentieu\w*|hautain\w*|condescend\w*"
+    r"|imbus|megalo|paresseu\w*|feignant\w*|naif|naive|bete|simplet\w*|jolie|moche"
+    r"|laid\w*|ambulant\w*|idiot\w*|stupide|limite|incapable|incompetent\w*|nul(?:le)?"
+    r"|rate|aigri\w*|negati\w*|desagreable|antipathique|insupportable|emmerdeu\w*"
+    r"|louche|bizarre|etrange|froid|renferme\w*|instable|anxieu\w*|fragile|sensible"
+    r"|emoti\w*|gentil\w*|mou|molle|mollesse|lenteur|lent d esprit|terne|fade|insipide"
+    r"|fiable|serieu\w*|credible|mature|immatur\w*|charisme|prestance|etoffe|coquette"
+    r"|intello|assist\w*|raleur|bagarreur|fetard|plaindre|blase|enterrement"
+    r"|sympathique|fatig\w*|mains|begay\w*|souri\w*|neglige\w*|debraille\w*|en vous"
+    r"|chez vous|comme (?:vous|toi|moi)|de votre part|du genre|mamans?|solos?)\b"
+)
 
 # Formulas of a feedback that says nothing specific.
 _GENERIC: Final = _c(
@@ -489,16 +559,72 @@ def _negated(clause: _Clause, at: int) -> bool:
     return bool(_PROBLEM_WORD.search(window)) or bool(re.search(r"\brien a\b", window))
 
 
+# Inside a clause, one point ends where the next begins: at a comma, a colon, a dash, and at
+# the joins that chain separate remarks ("… pendant l'entretien et que je connaissais mal
+# les produits", "ainsi que", "et votre niveau d'anglais…"). A quote is cut to its own part.
+_SUB_BREAK: Final = re.compile(
+    r"[,:()\[\]]|\s[-–—]\s|\s\+\s"
+    r"|\b(?:et|mais|ou)\s+(?:que|qu)\b|\bainsi que\b|\bde plus\b|\ben plus\b|\bpuis\b"
+    r"|\bsans compter\b|\bet\s+(?:aussi|surtout|puis|en plus)\b"
+    r"|\bet\s+(?=(?:vos|votre|vous|ton|tes|ta|tu|t|il|elle|ils|elles|j|je|on|son|sa|ses"
+    r"|leur|leurs|mon|ma|mes|le|la|les|l|un|une|aucune?|pas|trop|peu|manqu\w*|c|cela|ca"
+    r"|niveau|quelques|plusieurs|beaucoup)\b)"
+)
+# What frames a remark rather than carries it: who reported it ("le manager dit que") and
+# the subject with its copula ("j'étais", "vous sembliez"); the quote starts after them.
+_FRAME: Final = re.compile(
+    r"\s*(?:[\w ]{0,60}?\b(?:dit|dire|ecrit|explique|trouve|pense|estime|precise|ajoute"
+    r"|indique|souligne|note|remarque|reproche|lache|sorti|repondu|juge|considere|signale"
+    r"|fait savoir|ressort|trouvait|pensait|disait|expliquait)\s+(?:que|qu)\s+)?"
+    r"(?:(?:je|j|tu|t|vous|il|elle|on)\s+(?:etais|etait|etiez|etes|es|suis|est|semblais"
+    r"|semblait|sembliez|semblez|paraissais|paraissait|paraissiez|parais|paraissez)\s+"
+    r"|(?:je|j)\s+(?!n\b|ne\b))?"
+)
+
+
+@lru_cache(maxsize=512)
+def _segments(clause: _Clause) -> tuple[_Clause, ...]:
+    """The parts of a clause that each carry one point (see :data:`_SUB_BREAK`)."""
+    out: list[_Clause] = []
+    start = clause.start
+    ends = [clause.start + m.start() for m in _SUB_BREAK.finditer(clause.text)]
+    nexts = [clause.start + m.end() for m in _SUB_BREAK.finditer(clause.text)]
+    for end, following in zip([*ends, clause.end], [*nexts, clause.end], strict=True):
+        text = clause.text[start - clause.start : end - clause.start]
+        if text.strip():
+            if out and len(text.split()) < 2:
+                # A lone word ("Python, SQL") is no point of its own: keep it with the last.
+                last = out.pop()
+                merged_end = end
+                out.append(
+                    _Clause(
+                        last.start,
+                        merged_end,
+                        clause.text[last.start - clause.start : merged_end - clause.start],
+                    )
+                )
+            else:
+                out.append(_Clause(start, end, text))
+        start = following
+    return tuple(out) or (clause,)
+
+
+def _segment_at(clause: _Clause, at: int) -> _Clause:
+    for segment in _segments(clause):
+        if segment.start <= at < segment.end:
+            return segment
+    return clause
+
+
 def _phrase(original: str, clause: _Clause, start: int, end: int) -> str:
-    """The part of the clause around a match (between commas when it is long enough), from
-    the original text, kept short enough to quote and cut at word boundaries."""
-    comma_before = original.rfind(",", clause.start, start)
-    comma_after = original.find(",", end, clause.end)
-    seg_start = comma_before + 1 if comma_before >= 0 else clause.start
-    seg_end = comma_after if comma_after >= 0 else clause.end
-    if seg_end - seg_start < 30 and comma_after >= 0:
-        next_comma = original.find(",", comma_after + 1, clause.end)
-        seg_end = next_comma if next_comma >= 0 else clause.end
+    """The part of the clause that carries a match (:func:`_segments`), from the original
+    text, without its frame (:data:`_FRAME`), short enough to quote, cut at word bounds."""
+    segment = _segment_at(clause, start)
+    seg_start = segment.start
+    frame = _FRAME.match(segment.text)
+    if frame is not None and frame.end() and segment.start + frame.end() <= start:
+        seg_start = segment.start + frame.end()
+    seg_end = max(segment.end, min(end, clause.end))
     left = max(seg_start, start - 60)
     right = min(seg_end, end + 60)
     text = original[left:right]
@@ -622,14 +748,15 @@ _CONCEPTS: Final[dict[str, re.Pattern[str]]] = {
         r"|\bsur tous les plans\b|\bclairement\b|\bfranchement\b|\bhonnetement\b"
     ),
     "person": _c(
-        r"\b(?:vous etes|tu es|t es|etiez|etais) (?:\w+ )?(?:arrogant|froid|bizarre|lent|timide"
+        r"\b(?:vous etes|tu es|t es|etiez|etais) (?:\w+ )?(?:arrogant|froid|bizarre|lent"
         r"|hautain|prétentieux|pretentieu\w*|trop vieu\w*|trop jeune|fade|mou)\w*|\blook\b"
         r"|\bapparence\b|\bphysique\b|\bage\b|\baccent\b|\bpersonnalite\b|\btete\b|\bcharisme\b"
         r"|\bbanlieue\b|\bgenre\b|\bsympathi\w*|\btatouage\w*|\bpoids\b|\btenue\b"
         r"|\bcaractere\b|\btemperament\b|\bemoti\w*|\binstable\b|\bneglig\w*|\ben vous\b"
         r"|\bd esprit\b|\bune femme\b|\bun homme\b|\benfants\b|\bvotre age\b|\bl air de\b"
         r"|\bfaite? pour\b|\bdu genre a\b|\borigine\w*|\battitude\b|\bquelqu un qui\b"
-        r"|\bun probleme avec vous\b|\bmentalite\b|\bcomportement\b"
+        r"|\bun probleme avec vous\b|\bmentalite\b|\bcomportement\b|\bcomme personne\b"
+        r"|\bde l emploi\b|\bassez jeune\b|\bvotre profil physique\b|\ben tant que personne\b"
     ),
     "small_job": _c(
         r"\bstag\w*|\balternan\w*|\bjob d ete\b|\betudiant\w*|\bbts\b|\bpremier emploi\b"
@@ -680,6 +807,7 @@ _CONCEPTS: Final[dict[str, re.Pattern[str]]] = {
     ),
     "communication": _c(
         r"\bcommuni\w*|\bclart\w*|\bclair\w*|\bassurance\b|\baisance\b|\boral\w*|\bvoix\b"
+        r"|\bsur(?:e|s|es)? de (?:vous|toi|soi|lui|elle|moi)\b|\baffirm\w*|\bregard\w* le sol\b"
         r"|\bparl\w*|\bparole\b|\bexprim\w*|\bexplic\w*|\bsuivre\b|\bcomprendre\b|\bdebit\b"
         r"|\bvite\b|\bstress\w*|\bnerv\w*|\breserv\w*|\bretrait\b|\btimid\w*|\bconfian\w*"
         r"|\becout\w*|\bcoup\w* la parole\b|\bmonopolis\w*|\bjustifi\w*|\bdefensive\b"
@@ -763,12 +891,198 @@ def _cue_features(clause: _Clause) -> set[str]:
     return out
 
 
+# Call notes and quick messages: abbreviations, glued elisions ("dexp", "lentretien") and
+# one-letter slips ("experiance", "competance") of the words that carry a reason are read as
+# those words, so that the stems below match what the training texts spell out.
+_ABBREVIATIONS: Final[dict[str, str]] = {
+    "exp": "experience",
+    "xp": "experience",
+    "dexp": "experience",
+    "dxp": "experience",
+    "exps": "experiences",
+    "compta": "comptabilite",
+    "techno": "technique",
+    "technos": "techniques",
+    "tech": "technique",
+    "pb": "probleme",
+    "pbs": "problemes",
+    "pr": "pour",
+    "ds": "dans",
+    "tt": "tout",
+    "tro": "trop",
+    "bcp": "beaucoup",
+    "pdt": "pendant",
+    "qq1": "quelqu",
+    "mng": "management",
+    "manag": "management",
+    "motiv": "motivation",
+    "dispo": "disponible",
+    "entretient": "entretien",
+    "skills": "competences",
+    "skill": "competence",
+    "english": "anglais",
+    "leadership": "assurance",
+    "pitch": "presentation",
+    "seniority": "seniorite",
+    "drive": "motivation",
+    "mindset": "culture",
+    "fit": "culture",
+    "light": "juste",
+}
+_KEY_WORDS: Final = frozenset(
+    [
+        "experience",
+        "experiences",
+        "competence",
+        "competences",
+        "motivation",
+        "motive",
+        "communication",
+        "entretien",
+        "anglais",
+        "allemand",
+        "espagnol",
+        "technique",
+        "techniques",
+        "preparation",
+        "prepare",
+        "exemples",
+        "exemple",
+        "reponses",
+        "reponse",
+        "clarte",
+        "assurance",
+        "stresse",
+        "stress",
+        "timide",
+        "concret",
+        "concrets",
+        "concretes",
+        "connaissance",
+        "connaissances",
+        "logiciel",
+        "logiciels",
+        "outils",
+        "maitrise",
+        "organisation",
+        "rigueur",
+        "structure",
+        "structurees",
+        "enthousiasme",
+        "energie",
+        "candidat",
+        "candidature",
+        "lettre",
+        "orthographe",
+        "secteur",
+        "management",
+        "encadrement",
+        "equipe",
+        "culture",
+        "valeurs",
+        "niveau",
+        "insuffisant",
+        "insuffisante",
+        "insuffisantes",
+        "manque",
+        "manquait",
+        "manquiez",
+        "manquais",
+        "difficile",
+        "difficulte",
+        "raisonnement",
+        "analyse",
+        "logique",
+        "exercice",
+        "pratique",
+        "surqualifie",
+        "salaire",
+        "budget",
+        "formation",
+        "diplome",
+        "permis",
+        "presentation",
+        "expression",
+        "confiance",
+        "aisance",
+        "ecoute",
+        "curiosite",
+        "interet",
+        "enthusiasme",
+        "produits",
+        "entreprise",
+        "recherche",
+        "junior",
+        "senior",
+        "comptabilite",
+        "juste",
+        "faible",
+        "limite",
+        "lacunes",
+        "questions",
+        "methode",
+        "solution",
+        "solutions",
+    ]
+)
+_KEY_WORDS_BY_START: Final[dict[str, frozenset[str]]] = {
+    initial: frozenset(w for w in _KEY_WORDS if w[0] == initial)
+    for initial in {w[0] for w in _KEY_WORDS}
+}
+# Real words one slip away from a key word, which must stay as they are.
+_NO_TYPOS: Final = frozenset(
+    {
+        "manquer",
+        "manques",
+        "manquez",
+        "prepares",
+        "preparez",
+        "exemplaire",
+        "pratiques",
+        "logiques",
+        "analyser",
+        "analyses",
+        "limites",
+        "limitee",
+        "limitees",
+        "justes",
+        "solutionner",
+        "structurer",
+        "structure",
+        "structuree",
+    }
+)
+_GLUED: Final = re.compile(r"^(?:d|l|j|n|s|qu)(?=[aeiouyh])")
+
+
+@lru_cache(maxsize=8192)
+def _spelled(token: str) -> str:
+    """The key word a token stands for (see :data:`_ABBREVIATIONS`), else the token."""
+    if token in _ABBREVIATIONS:
+        return _ABBREVIATIONS[token]
+    if len(token) < 5 or token in _KEY_WORDS:
+        return token
+    glued = _GLUED.match(token)
+    if glued is not None:
+        rest = token[glued.end() :]
+        if rest in _KEY_WORDS or rest in _ABBREVIATIONS:
+            return _ABBREVIATIONS.get(rest, rest)
+    if len(token) >= 6:
+        # Only the key words of about the same length and initial can be one slip away.
+        near = _KEY_WORDS_BY_START.get(token[0], frozenset())
+        return correct_word(
+            token, frozenset(w for w in near if abs(len(w) - len(token)) <= 1), _NO_TYPOS
+        )
+    return token
+
+
 def _word_features(clause_text: str) -> set[str]:
     """Word stems, stems in a negated or lacking scope, and stem pairs, for one clause."""
     out: set[str] = set()
     scoped = False
     previous: str | None = None
-    for token in _TOKEN.findall(clause_text):
+    for raw in _TOKEN.findall(clause_text):
+        token = _spelled(raw)
         if _NEGATORS.match(token):
             scoped = True
         if token in _STOPWORDS:
@@ -814,6 +1128,15 @@ def _clause_features(clause: _Clause) -> set[str]:
     )
 
 
+# Themes can also be scored on each part of a clause that names a weakness by a strong cue
+# (:func:`_segments`). Off: cross-validation on the training split gains 0.002 theme micro-F1
+# (0.021 on the fifth batch's voices), but the held-out split loses 0.008, below its bar.
+READ_PARTS: Final = False
+
+# Text-wide features, carried by every clause's set as well (see text_features).
+_OVERALL_KEYS: Final = frozenset({"BIAS", "len:s", "len:m", "len:l", "R:generic"})
+
+
 def text_features(text: str) -> tuple[set[str], list[tuple[_Clause, set[str]]]]:
     """All the features of a text, and those of each clause.
 
@@ -831,6 +1154,19 @@ def text_features(text: str) -> tuple[set[str], list[tuple[_Clause, set[str]]]]:
     for _, clause_features in clause_sets:
         features |= clause_features
     per_clause = [(clause, clause_features | overall) for clause, clause_features in clause_sets]
+    if READ_PARTS:
+        # The parts of a clause that chains several points are read alone as well, so that
+        # one point is not drowned by its neighbour ("trop stressé, et que votre CV…").
+        # Only a part that names a weakness by itself (a strong cue) is an instance of its own:
+        # the other parts would lend their neutral words a weight they do not carry.
+        for clause, _ in clause_sets:
+            parts = _segments(clause)
+            if len(parts) < 2:
+                continue
+            for part in parts:
+                part_features = _clause_features(part)
+                if any(feature.startswith("S:") for feature in part_features):
+                    per_clause.append((part, part_features | overall))
     if not per_clause:
         per_clause = [(_Clause(0, len(folded), folded), set(overall))]
     return features, per_clause
@@ -839,9 +1175,17 @@ def text_features(text: str) -> tuple[set[str], list[tuple[_Clause, set[str]]]]:
 def _rule_pass(
     original: str, folded: str, clauses: list[_Clause]
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """The cue engine alone: the phrases behind each theme and signal, and the praise."""
+    """The cue engine alone: the phrases behind each theme and signal, and the praise.
+
+    A theme's strong cues are quoted first; a weak cue ("l'entretien", "SQL") only when no
+    other theme's strong cue already owns its part of the clause, so that each theme quotes
+    its own phrase ("trop timide pendant l'entretien" is communication's, not the
+    interview's)."""
     evidence: dict[str, list[str]] = {}
     strengths: list[str] = []
+    strong_hits: dict[str, list[tuple[_Clause, int, int]]] = {}
+    weak_hits: dict[str, list[tuple[_Clause, int, int]]] = {}
+    owned: set[int] = set()  # start of each segment a strong cue quotes
     for clause in clauses:
         weak_context = bool(_WEAKNESS.search(clause.text))
         praise_only = bool(_PRAISE.search(clause.text)) and not weak_context
@@ -850,20 +1194,34 @@ def _rule_pass(
             if phrase and phrase not in strengths:
                 strengths.append(phrase)
         for theme, strong, weak in _THEME_CUES:
-            hits = list(strong.finditer(clause.text))
-            if weak is not None and weak_context and not praise_only:
-                hits += list(weak.finditer(clause.text))
-            for match in hits:
+            for match in strong.finditer(clause.text):
                 at = clause.start + match.start()
-                if _negated(clause, at):
-                    continue
-                _add(evidence, theme, _phrase(original, clause, at, clause.start + match.end()))
-                break
+                if not _negated(clause, at):
+                    strong_hits.setdefault(theme, []).append(
+                        (clause, at, clause.start + match.end())
+                    )
+                    owned.add(_segment_at(clause, at).start)
+            if weak is not None and weak_context and not praise_only:
+                for match in weak.finditer(clause.text):
+                    at = clause.start + match.start()
+                    if not _negated(clause, at):
+                        weak_hits.setdefault(theme, []).append(
+                            (clause, at, clause.start + match.end())
+                        )
         for signal, pattern in _SIGNAL_CUES.items():
             cue = pattern.search(clause.text)
             if cue is not None:
                 at = clause.start + cue.start()
                 _add(evidence, signal, _phrase(original, clause, at, clause.start + cue.end()))
+    for theme, _strong, _weak in _THEME_CUES:
+        mine = strong_hits.get(theme, [])
+        own_starts = {_segment_at(clause, at).start for clause, at, _ in mine}
+        weak_found = weak_hits.get(theme, [])
+        free = [
+            hit for hit in weak_found if _segment_at(hit[0], hit[1]).start not in owned - own_starts
+        ]
+        for clause, at, end in mine + free or weak_found[:1]:
+            _add(evidence, theme, _phrase(original, clause, at, end))
     generic = _GENERIC.search(folded)
     if generic is not None:
         clause = next(
@@ -882,7 +1240,11 @@ _COURTESY: Final = _c(
 
 
 def _clause_quote(original: str, clause: _Clause) -> str:
-    text = " ".join(original[clause.start : clause.end].split()).strip(" ,:-–—")
+    start = clause.start
+    frame = _FRAME.match(clause.text)
+    if frame is not None and frame.end() < len(clause.text.rstrip()):
+        start += frame.end()
+    text = " ".join(original[start : clause.end].split()).strip(" ,:-–—")
     if len(text) > 160:
         text = text[:160].rsplit(" ", 1)[0]
     return text
@@ -910,16 +1272,33 @@ def analyze(
     }
     themes = {theme for theme in THEMES if scores[theme] > feedback_model.THRESHOLD}
     signals = {signal for signal in SIGNALS if scores[signal] > feedback_model.THRESHOLD}
-    constructive = scores[feedback_model.KIND_LABEL] > feedback_model.THRESHOLD
+    if "personal_attack" in signals and not _PERSON_MARKER.search(folded):
+        signals.discard("personal_attack")
+    constructive = scores[feedback_model.KIND_LABEL] > feedback_model.THRESHOLD or any(
+        # A weakness named by a strong cue ("anglais insuffisant", "trop stressé à l'oral") is
+        # specific however short the text (cross-validation on the training split: kind
+        # accuracy 0.929 either way overall, 0.955 -> 0.966 on the fifth batch's voices).
+        "S:" + theme in features
+        for theme in themes
+        if theme != "competition"
+    )
     kind = "constructive" if constructive else "generic"
     evidence: dict[str, list[str]] = {}
     for label in sorted(themes | signals, key=(*THEMES, *SIGNALS).index):
         phrases = rule_evidence.get(label)
         if not phrases:
-            # The clause that weighs most for this label is what the person sees.
+            # The part of a clause that weighs most for this label is what the person sees.
             label_weights = model.get(label, {})
             best = max(per_clause, key=lambda item: feedback_model.score(label_weights, item[1]))
-            phrases = [_clause_quote(original, best[0])]
+            overall = per_clause[0][1] & _OVERALL_KEYS
+            parts = _segments(best[0])
+            part = max(
+                parts,
+                key=lambda seg: feedback_model.score(
+                    label_weights, _clause_features(seg) | overall
+                ),
+            )
+            phrases = [_clause_quote(original, part)]
         evidence[label] = [phrase for phrase in phrases if phrase]
     return FeedbackAnalysis(
         kind=kind, themes=themes, signals=signals, evidence=evidence, strengths=strengths

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from coach.contacts import ROLE_LABELS, ContactChoice, choose_contact
 from coach.drafts import Draft, DraftContext, Profile
-from coach.intake import format_date_fr
+from coach.language import writing
+from coach.language.dates import format_date_fr
 from coach.models import FeedbackRequest, Rejection, Reminder, User
 from coach.reminders import CANCELLED, CLAIMED, PENDING, schedule, user_zone
 from coach.timing import TimingPlan, add_business_days, plan_feedback_request
@@ -26,6 +27,7 @@ __all__ = [
     "Window",
     "contact_name",
     "contact_rule",
+    "current_draft",
     "draft_context",
     "last_sent_request",
     "mark_sent",
@@ -102,9 +104,10 @@ def draft_context(
 ) -> DraftContext:
     choice = contact_rule(rejection)
     return DraftContext(
-        company=rejection.company or "l'entreprise",
+        company=writing.company(rejection.company) or "l'entreprise",
         position=rejection.position or "le poste",
         contact_name=contact_name(rejection, choice),
+        culture=rejection.culture,
         stage=rejection.stage,
         needs_confirmation=not rejection.formal_rejection,
         sent_on=format_date_fr(sent_on, today=sent_on) if sent_on else None,
@@ -128,7 +131,7 @@ def timing_message(
     zone = user_zone(user)
     today = now.astimezone(zone).date()
     lines = [
-        f"📅 Pour {rejection.company} (réponse reçue le "
+        f"📅 Pour {writing.company(rejection.company)} (réponse reçue le "
         f"{format_date_fr(rejection.rejection_date or today, today=today)}) :",
         f"• au plus tôt : {format_date_fr(plan.earliest, today=today)}",
         f"• idéalement : {format_date_fr(plan.recommended, today=today)}",
@@ -149,7 +152,8 @@ def timing_message(
             payload={
                 "intent": SEND_DAY_INTENT,
                 "entities": {"rejection_id": str(rejection.id)},
-                "text": f"envoyer votre demande de retour à {rejection.company}",
+                "text": "envoyer votre demande de retour "
+                + writing.a(writing.company(rejection.company)),
                 "company": rejection.company,
                 "rejection_id": rejection.id,
             },
@@ -175,10 +179,12 @@ def timing_message(
 
 def contact_message(rejection: Rejection, choice: ContactChoice) -> str:
     name = contact_name(rejection, choice)
-    who = ROLE_LABELS[choice.primary] + (f" ({name})" if name else "")
+    who = ROLE_LABELS[choice.primary] + (f" ({writing.person(name)})" if name else "")
     lines = [f"👤 À qui écrire : {who}.", *(f"• {reason}" for reason in choice.reasons)]
     if choice.also_ask_network and rejection.network_contact:
-        lines.append(f"Pensez à prévenir {rejection.network_contact} de votre démarche.")
+        lines.append(
+            f"Pensez à prévenir {writing.person(rejection.network_contact)} de votre démarche."
+        )
     return "\n".join(lines)
 
 
@@ -210,6 +216,19 @@ def save_draft(
     row.draft = draft.text()
     session.flush()
     return row
+
+
+def current_draft(session: Session, user: User, rejection: Rejection) -> FeedbackRequest | None:
+    """The draft being worked on for that rejection (not sent yet), if any."""
+    return session.scalar(
+        select(FeedbackRequest)
+        .where(
+            FeedbackRequest.user_id == user.id,
+            FeedbackRequest.rejection_id == rejection.id,
+            FeedbackRequest.status == "draft",
+        )
+        .order_by(FeedbackRequest.id.desc())
+    )
 
 
 @dataclass(frozen=True)
@@ -260,10 +279,12 @@ def mark_sent(
         payload={
             "intent": FOLLOW_UP_INTENT,
             "entities": {"rejection_id": str(rejection.id)},
-            "text": f"relancer {rejection.company} si vous n'avez pas eu de réponse",
+            "text": f"relancer {writing.company(rejection.company)} si vous n'avez pas eu de "
+            "réponse",
             "company": rejection.company,
             "rejection_id": rejection.id,
         },
+        subdiv=subdiv,
     )
     session.flush()
     return Sent(row, follow_up)

@@ -36,6 +36,7 @@ __all__ = [
     "PatternInput",
     "Patterns",
     "compute_patterns",
+    "correct_reading",
     "get_feedback",
     "latest_feedback",
     "list_feedbacks",
@@ -99,6 +100,42 @@ def save_feedback(
     session.add(row)
     session.flush()
     return row
+
+
+def correct_reading(
+    session: Session,
+    feedback: Feedback,
+    *,
+    add: Collection[str],
+    remove: Collection[str],
+    now: dt.datetime | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The person corrects the reading of ``feedback``: themes to add and to remove.
+
+    ``themes`` becomes the corrected reading (what /bilan, the SWOT and the goal ideas count)
+    and the change is appended to ``reading_corrections``; a removed theme's evidence goes
+    with it. Returns (added, removed): only what actually changed, in THEMES order. Unknown
+    theme names are ignored; nothing is written when nothing changes.
+    """
+    current = set(feedback.themes or ())
+    added = tuple(t for t in THEMES if t in set(add) and t not in current)
+    removed = tuple(t for t in THEMES if t in set(remove) and t in current and t not in added)
+    if not added and not removed:
+        return (), ()
+    moment = now or dt.datetime.now(dt.UTC)
+    feedback.themes = sorted((current - set(removed)) | set(added), key=_THEME_RANK.__getitem__)
+    feedback.evidence = {
+        key: list(phrases)
+        for key, phrases in (feedback.evidence or {}).items()
+        if key not in removed
+    }
+    # A new list, not an in-place append: the JSON column only sees assignments.
+    feedback.reading_corrections = [
+        *(feedback.reading_corrections or []),
+        {"at": moment.isoformat(), "added": list(added), "removed": list(removed)},
+    ]
+    session.flush()
+    return added, removed
 
 
 def list_feedbacks(session: Session, user: User) -> list[Feedback]:

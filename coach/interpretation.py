@@ -36,7 +36,8 @@ from typing import Final, Protocol
 
 from coach.drafts import NAME_PLACEHOLDER, Profile, word_count
 from coach.feedback import SIGNAL_LABELS, SIGNALS, THEME_LABELS, THEMES, FeedbackAnalysis
-from coach.textfold import fold_keep_length
+from coach.language import writing
+from coach.language.fold import fold_keep_length
 
 __all__ = [
     "ACTION_STEPS",
@@ -84,6 +85,7 @@ class FeedbackContext:
     position: str | None = None
     contact_name: str | None = None  # the person who gave the feedback, or the recruiter
     contact_role: str | None = None
+    culture: str | None = None  # "formal" / "casual" / "unknown": picks the salutation
 
 
 class PatternsView(Protocol):
@@ -123,6 +125,15 @@ def _clean(value: str | None, limit: int = 80) -> str | None:
     return text or None
 
 
+def _company(ctx: FeedbackContext) -> str | None:
+    """The company as it writes itself (« leroy merlin » → « Leroy Merlin »)."""
+    return _clean(writing.company(ctx.company))
+
+
+def _person(ctx: FeedbackContext, limit: int = 80) -> str | None:
+    return _clean(writing.person(ctx.contact_name), limit)
+
+
 def _quote(phrase: str, limit: int) -> str:
     """« phrase », cut at a word boundary with an ellipsis when longer than ``limit``."""
     text = " ".join(phrase.replace("«", '"').replace("»", '"').split())
@@ -133,8 +144,8 @@ def _quote(phrase: str, limit: int) -> str:
 
 
 def _of(word: str) -> str:
-    """French "de" before a name or a noun, elided before a vowel or a mute h."""
-    return f"d'{word}" if word[:1].lower() in "aeiouyhàâéèêëîïôöûü" else f"de {word}"
+    """French "de" before a name or a noun: « d'ingénieure », « de Hachette », « du … »."""
+    return writing.de(word)
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -195,7 +206,7 @@ _ANALYSIS_BUDGET: Final = 1200  # characters, so the message stays one readable 
 def _analysis_text(
     analysis: FeedbackAnalysis, ctx: FeedbackContext, quotes: int, limit: int
 ) -> str:
-    who = ", ".join(v for v in (_clean(ctx.contact_name), _clean(ctx.company)) if v)
+    who = ", ".join(v for v in (_person(ctx), _company(ctx)) if v)
     lines = [f"Voici ce que je lis dans ce retour{f' ({who})' if who else ''} :"]
     lines.append(_KIND_SENTENCES.get(analysis.kind, _KIND_SENTENCES["generic"]))
     themes = _known_themes(analysis.themes)
@@ -319,7 +330,7 @@ def _needs_clarification(analysis: FeedbackAnalysis) -> bool:
 def _application(ctx: FeedbackContext, *, with_details: bool) -> str:
     if not with_details:
         return "ma candidature"
-    position, company = _clean(ctx.position), _clean(ctx.company)
+    position, company = _clean(ctx.position), _company(ctx)
     text = "ma candidature"
     if position:
         text += f" au poste {_of(position)}"
@@ -331,12 +342,12 @@ def _application(ctx: FeedbackContext, *, with_details: bool) -> str:
 def _clarification_draft(analysis: FeedbackAnalysis, ctx: FeedbackContext, profile: Profile) -> str:
     questions = [_CLARIFYING_QUESTIONS[t] for t in _known_themes(analysis.themes)][:2]
     questions += [q for q in _GENERIC_QUESTIONS if q not in questions][: 2 - len(questions)]
-    name = _clean(ctx.contact_name, 60)
+    name = _person(ctx, 60)
     position = _clean(ctx.position)
 
     def build(with_details: bool, count: int, courtesy: bool) -> str:
         paragraphs = [
-            f"Bonjour {name}," if name else "Bonjour,",
+            writing.greeting(name, ctx.culture),
             "Merci d'avoir pris le temps de me répondre au sujet de "
             f"{_application(ctx, with_details=with_details)}.",
             "Pour progresser, j'aimerais mieux comprendre votre décision. Pourriez-vous "
@@ -369,7 +380,7 @@ def step_clarification(
 ) -> tuple[str, str | None]:
     """Step 2: a draft asking for precise points when the feedback is generic or vague."""
     if _needs_clarification(analysis):
-        who = _clean(ctx.contact_name) or "la personne"
+        who = _person(ctx) or "la personne"
         lines = [
             _step(2),
             f"Ce retour reste général. Une réponse courte et polie peut inviter {who} à "
@@ -572,7 +583,7 @@ def action_plan(themes: Collection[str]) -> str:
 
 def positive_close(analysis: FeedbackAnalysis, ctx: FeedbackContext) -> str:
     """Step 5: a short, warm close; the wording depends on what the feedback gave."""
-    company = _clean(ctx.company)
+    company = _company(ctx)
     if analysis.kind == "constructive":
         source = f" grâce à {company}" if company else ""
         body = (
@@ -603,7 +614,7 @@ def thank_you_note(
     It thanks for precise remarks only when the feedback named something to work on
     (constructive, with a theme); a generic answer, or none recorded, is thanked for the
     answer and the time it took, without claiming it gave clear leads."""
-    name = _clean(ctx.contact_name, 60)
+    name = _person(ctx, 60)
     precise = (
         analysis is not None
         and analysis.kind == "constructive"
@@ -611,7 +622,7 @@ def thank_you_note(
     )
 
     def build(with_details: bool) -> str:
-        company = _clean(ctx.company) if with_details else None
+        company = _company(ctx) if with_details else None
         about = _application(ctx, with_details=with_details)
         thanks = (
             [
@@ -626,10 +637,10 @@ def thank_you_note(
             ]
         )
         paragraphs = [
-            f"Bonjour {name}," if name else "Bonjour,",
+            writing.greeting(name, ctx.culture),
             *thanks,
-            f"{company} m'intéresse toujours : j'espère que nos chemins se recroiseront "
-            "lors d'une prochaine opportunité."
+            f"{writing.sentence(company)} m'intéresse toujours : j'espère que nos chemins se "
+            "recroiseront lors d'une prochaine opportunité."
             if company
             else "J'espère que nos chemins se recroiseront lors d'une prochaine opportunité.",
             f"Bien cordialement,\n{profile.signature()}",
@@ -708,7 +719,7 @@ def _charts_sentence(charts: Collection[str]) -> str | None:
 
 
 def _companies(names: Sequence[str]) -> str:
-    unique = [n for n in dict.fromkeys(_clean(name) for name in names) if n]
+    unique = [n for n in dict.fromkeys(_clean(writing.company(name)) for name in names) if n]
     if not unique:
         return ""
     shown = ", ".join(unique[:_MAX_COMPANIES])

@@ -29,8 +29,8 @@ from typing import Final
 
 from coach.feedback import THEMES
 from coach.interpretation import second_opinion
+from coach.language.fold import fold_keep_length
 from coach.smart import GoalFields, suggest_deadline
-from coach.textfold import fold_keep_length
 
 __all__ = [
     "EXTRAS",

@@ -251,6 +251,11 @@ class Feedback(Base):
     evidence: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The person's corrections of the reading (coach.feedback_reading), oldest first:
+    # [{"at", "added", "removed"}]. ``themes`` already holds the corrected reading, so that
+    # /bilan, the SWOT and the goal ideas use it; the analyzer's own reading is ``themes``
+    # with these undone. None for a feedback never corrected.
+    reading_corrections: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class Swot(Base):

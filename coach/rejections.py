@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.emotions import MOOD_LABELS, MOODS
-from coach.intake import SEVERAL, SLOTS, STAGE_LABELS, UNKNOWN, format_date_fr
+from coach.intake import SEVERAL, SLOTS, STAGE_LABELS, UNKNOWN
+from coach.language import writing
+from coach.language.dates import format_date_fr
 from coach.models import Mood, Rejection, User
 
 __all__ = [
@@ -90,7 +92,12 @@ def rejection_values(slots: Mapping[str, Any]) -> dict[str, Any]:
     stage = _known(slots.get("stage"))
     culture = _known(slots.get("culture"))
     return {
-        "company": _as_text(slots.get("company"), _TEXT_LIMITS["company"]),
+        # Stored as the company writes itself (« leroy merlin » → « Leroy Merlin »), so that
+        # every message, chart and export shows it right.
+        "company": _as_text(
+            writing.company(_as_text(slots.get("company"), _TEXT_LIMITS["company"])),
+            _TEXT_LIMITS["company"],
+        ),
         "position": _as_text(slots.get("position"), _TEXT_LIMITS["position"]),
         "rejection_date": _as_date(slots.get("rejection_date")),
         "stage": stage if stage in STAGE_LABELS else None,
@@ -183,7 +190,7 @@ def describe_rejection(values: Mapping[str, Any], *, today: dt.date) -> str:
     """A short French recap of a rejection (column values, as from :func:`rejection_values`)."""
     day = values.get("rejection_date")
     lines = [
-        f"• Entreprise : {values.get('company') or 'non précisée'}",
+        f"• Entreprise : {writing.company(values.get('company')) or 'non précisée'}",
         f"• Poste : {values.get('position') or 'non précisé'}",
         f"• Refus reçu : {format_date_fr(day, today=today) if day else 'date non précisée'}",
         f"• Étape atteinte : {STAGE_LABELS.get(values.get('stage') or '', 'non précisée')}",

@@ -15,6 +15,15 @@ mean none) postpone delivery to the end of the quiet window. They are applied tw
 a reminder is scheduled (so the confirmation shows the real time) and again by the
 dispatcher (the user may have changed them since).
 
+Business days
+-------------
+Reminders the coach computes for work to do — ``feedback_request``, ``follow_up``,
+``milestone`` (goal steps and reviews) — land on a business day (Monday to Friday minus
+French public holidays, ``coach.timing``): one that would fall on a Saturday morning moves
+to Monday at the same local time. What the person asked for in words (« rappelle-moi
+samedi », « on en reparle demain », the "Demain" button, the weekly check-in day they
+chose) is kept as they said it.
+
 Held back, never dropped
 ------------------------
 At dispatch time (:func:`dispatch_decision`), in this order:
@@ -65,12 +74,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import CursorResult, Update, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from coach.language.times import format_fr, local_datetime
 from coach.models import Reminder, User
 from coach.safety import CRISIS_PAUSE
-from coach.timeparse import format_fr, local_datetime
+from coach.timing import business_day_on_or_after
 from coach.users import RETENTION_NOTICE, in_safety_pause
 
 __all__ = [
+    "BUSINESS_DAY_KINDS",
     "CLAIM_LEASE",
     "DEFAULT_TZ",
     "KINDS",
@@ -99,6 +110,7 @@ __all__ = [
     "mark_sent",
     "mute",
     "next_weekly_occurrence",
+    "on_business_day",
     "pause_all",
     "ready_at",
     "reap_expired_leases",
@@ -116,6 +128,8 @@ __all__ = [
 ]
 
 DEFAULT_TZ: Final = "Europe/Paris"
+#: Kinds whose day the coach computes: moved to a business day unless the person asked.
+BUSINESS_DAY_KINDS: Final = frozenset({"feedback_request", "follow_up", "milestone"})
 KINDS: Final = frozenset(
     {"feedback_request", "follow_up", "weekly_reflection", "milestone", "resume_tomorrow", "custom"}
 )
@@ -198,6 +212,17 @@ def _quiet(user: User, moment: dt.datetime) -> dt.datetime:
     return apply_quiet_hours(
         moment, tz=user_zone(user), quiet_start=user.quiet_start, quiet_end=user.quiet_end
     )
+
+
+def on_business_day(
+    moment: dt.datetime, *, tz: dt.tzinfo, subdiv: str | None = None
+) -> dt.datetime:
+    """``moment`` (aware) moved to the next business day at the same local time; UTC."""
+    local = moment.astimezone(tz)
+    day = business_day_on_or_after(local.date(), subdiv)
+    if day == local.date():
+        return moment.astimezone(dt.UTC)
+    return local_datetime(day, local.time().replace(tzinfo=None), tz).astimezone(dt.UTC)
 
 
 def snooze_instant(
@@ -328,12 +353,16 @@ def schedule(
     now: dt.datetime,
     payload: Mapping[str, Any] | None = None,
     requested_by_user: bool = False,
+    business_day: bool | None = None,
+    subdiv: str | None = None,
 ) -> Reminder | None:
     """Store a reminder for ``due_at`` (moved out of quiet hours; never before ``now``).
 
     Returns None, storing nothing, when the user muted this kind — unless the user asked
     for it in person (``requested_by_user``), which lifts the mute for that kind. The
-    returned row's ``due_at`` is what to confirm to the user.
+    returned row's ``due_at`` is what to confirm to the user. ``business_day`` (by default:
+    a kind of :data:`BUSINESS_DAY_KINDS` not asked for in person) moves a weekend or public
+    holiday to the next business day, same local time (``subdiv``: regional holidays).
     """
     _check_kind(kind)
     _aware(due_at)
@@ -342,10 +371,15 @@ def schedule(
         if not requested_by_user:
             return None
         unmute_kind(session, user, kind)
+    due = _quiet(user, max(due_at, now))
+    if business_day is None:
+        business_day = kind in BUSINESS_DAY_KINDS and not requested_by_user
+    if business_day:
+        due = on_business_day(due, tz=user_zone(user), subdiv=subdiv)
     reminder = Reminder(
         user_id=user.id,
         kind=kind,
-        due_at=_quiet(user, max(due_at, now)),
+        due_at=due,
         payload=dict(payload or {}),
         status=PENDING,
         attempts=0,

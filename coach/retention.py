@@ -77,7 +77,7 @@ NOTICE_TEXT: Final = (
 #: What the bot may say when a message lifted the warning (touch_activity returned True).
 ACCOUNT_KEPT: Final = (
     "Merci de votre message : je garde votre compte et tout ce que vous m'avez confié. "
-    "Ravi de vous retrouver !"
+    "Quel plaisir de vous retrouver !"
 )
 
 _UPCOMING: Final = ("pending", "claimed", "sending")

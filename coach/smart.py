@@ -51,15 +51,17 @@ from coach.deadlines import (
     DEFAULT_WEEKS,
     NUMBER,
     Deadline,
+    business_deadline,
     number_value,
     parse_deadline,
     suggest_deadline,
 )
 from coach.feedback import THEME_LABELS, THEMES
+from coach.language.fold import MONTHS_FR, fold_keep_length
+from coach.language.times import local_datetime
 from coach.models import Goal, Milestone, Reminder, User
 from coach.reminders import CANCELLED, CLAIMED, PENDING, schedule, user_day, user_zone
-from coach.textfold import MONTHS_FR, fold_keep_length
-from coach.timeparse import local_datetime
+from coach.timing import business_day_on_or_after, is_business_day
 
 __all__ = [
     "CRITERIA",
@@ -92,9 +94,11 @@ __all__ = [
     "is_bare_done",
     "list_goals",
     "milestone_count_range",
+    "milestone_days",
     "milestone_threshold",
     "milestone_update",
     "move_deadline",
+    "moved_deadline_note",
     "parse_deadline",
     "parse_progress",
     "progress_message",
@@ -490,7 +494,7 @@ def _from_text(text: str, today: dt.date) -> GoalFields:
         first_steps=steps,
         resources=resources,
         theme=theme,
-        deadline=deadline.day if deadline else None,
+        deadline=business_deadline(deadline.day, today) if deadline else None,
     )
 
 
@@ -644,7 +648,9 @@ def fill(fields: GoalFields, criterion: str, answer: str, *, today: dt.date) -> 
         theme = detect_theme(text)
         return replace(fields, theme=theme) if theme is not None else fields
     deadline = parse_deadline(text, today, whole_answer=True)
-    return replace(fields, deadline=deadline.day) if deadline is not None else fields
+    if deadline is None:
+        return fields
+    return replace(fields, deadline=business_deadline(deadline.day, today))
 
 
 # --------------------------------------------------------------------------- milestones
@@ -698,11 +704,42 @@ def _goal_texts(goal: Goal | GoalFields) -> str:
     return " \n ".join(part for part in (goal.title, goal.specific, goal.measure) if part)
 
 
+def _business_days_before(deadline: dt.date, today: dt.date) -> list[dt.date]:
+    """The business days strictly between ``today`` and ``deadline``."""
+    days = (deadline - today).days
+    span = (today + dt.timedelta(days=n) for n in range(1, max(1, days)))
+    return [day for day in span if is_business_day(day)]
+
+
 def milestone_count_range(deadline: dt.date, today: dt.date) -> tuple[int, int]:
     """How many milestones a goal due on ``deadline`` can have: at least one, at most
-    :data:`MAX_MILESTONES` and one a day."""
-    days = max(1, (deadline - today).days)
+    :data:`MAX_MILESTONES` and one a business day (the deadline's included)."""
+    days = max(1, len(_business_days_before(deadline, today)) + 1)
     return 1, max(1, min(MAX_MILESTONES, days))
+
+
+def milestone_days(today: dt.date, deadline: dt.date, count: int) -> list[dt.date]:
+    """``count`` days evenly spread up to ``deadline`` (the last one on it), on business days.
+
+    A step that would fall on a weekend or a public holiday moves to the business day before
+    it — the step is done before the break, the even pace is kept and no step is pushed
+    onto the next one — or after it when the one before is taken. With fewer business days
+    than steps, the calendar days are kept rather than losing a step."""
+    days = (deadline - today).days
+    even = [today + dt.timedelta(days=round(days * i / count)) for i in range(1, count + 1)]
+    pool = _business_days_before(deadline, today)
+    if count < 1 or len(pool) < count - 1:
+        return even
+    chosen: list[dt.date] = []
+    start = 0
+    for index, target in enumerate(even[:-1]):
+        last_allowed = len(pool) - (count - 1 - index)
+        pick = start
+        while pick + 1 <= last_allowed and pool[pick + 1] <= target:
+            pick += 1
+        chosen.append(pool[pick])
+        start = pick + 1
+    return [*chosen, deadline]
 
 
 def propose_milestones(
@@ -720,8 +757,8 @@ def propose_milestones(
     if days < 1:
         raise ValueError("the deadline must be after today")
     low, high = milestone_count_range(goal.deadline, today)
-    count = _milestone_count(days) if count is None else max(low, min(high, count))
-    dates = [today + dt.timedelta(days=round(days * i / count)) for i in range(1, count + 1)]
+    count = max(low, min(high, _milestone_count(days) if count is None else count))
+    dates = milestone_days(today, goal.deadline, count)
     total = _goal_total(_goal_texts(goal))
     measure = _tidy(goal.measure or "", 120)
     titles: list[str]
@@ -1094,18 +1131,24 @@ def cancel_goal_reminders(
 
 
 def _review_days(goal: Goal, today: dt.date) -> list[dt.date]:
-    milestone_days = [m.due_on for m in goal.milestones]
+    steps_on = [m.due_on for m in goal.milestones]
     days: list[dt.date] = []
-    day = today + dt.timedelta(days=goal.review_every_days)
-    while day < goal.deadline:
-        if all(abs((day - other).days) > REVIEW_GAP_DAYS for other in milestone_days):
+    step = today + dt.timedelta(days=goal.review_every_days)
+    while step < goal.deadline:
+        # A review the coach picked itself: a weekday morning, not a Saturday's.
+        day = business_day_on_or_after(step)
+        if (
+            day < goal.deadline
+            and day not in days
+            and all(abs((day - other).days) > REVIEW_GAP_DAYS for other in steps_on)
+        ):
             days.append(day)
-        day += dt.timedelta(days=goal.review_every_days)
+        step += dt.timedelta(days=goal.review_every_days)
     return days
 
 
 def schedule_goal_reminders(
-    session: Session, user: User, goal: Goal, now: dt.datetime
+    session: Session, user: User, goal: Goal, now: dt.datetime, *, subdiv: str | None = None
 ) -> list[Reminder]:
     """One reminder at 9:00 local on each milestone's day still to come, and a review every
     ``review_every_days`` before the deadline (skipped near a milestone's day).
@@ -1127,6 +1170,7 @@ def schedule_goal_reminders(
             REMINDER_KIND,
             local_datetime(milestone.due_on, dt.time(REMINDER_HOUR), zone),
             now=now,
+            subdiv=subdiv,
             payload={
                 "intent": MILESTONE_INTENT,
                 "entities": {"goal_id": str(goal.id), "milestone_id": str(milestone.id)},
@@ -1144,6 +1188,7 @@ def schedule_goal_reminders(
             REMINDER_KIND,
             local_datetime(day, dt.time(REMINDER_HOUR), zone),
             now=now,
+            subdiv=subdiv,
             payload={
                 "intent": REVIEW_INTENT,
                 "entities": {"goal_id": str(goal.id)},
@@ -1158,31 +1203,43 @@ def schedule_goal_reminders(
 
 
 def move_deadline(
-    session: Session, user: User, goal: Goal, deadline: dt.date, *, now: dt.datetime
+    session: Session,
+    user: User,
+    goal: Goal,
+    deadline: dt.date,
+    *,
+    now: dt.datetime,
+    subdiv: str | None = None,
 ) -> Goal:
     """A new deadline for an active goal: the milestones not reached yet are spread evenly
     again up to it (the last one on it, their order kept) and the reminders rescheduled.
 
-    The new date must be after today (local); reached milestones keep their date."""
+    The new date must be after today (local); one on a weekend or a public holiday moves to
+    the business day before (:func:`coach.deadlines.business_deadline`); reached milestones
+    keep their date."""
     _own(user, goal)
     if goal.status != "active":
         raise ValueError("only an active goal can get a new deadline")
     today = user_day(user, now)
     if deadline <= today:
         raise ValueError("the new deadline must be after today")
+    deadline = business_deadline(deadline, today, subdiv)
     open_steps = sorted((m for m in goal.milestones if m.done_at is None), key=lambda m: m.position)
     days = (deadline - today).days
     if open_steps and days < len(open_steps):
         raise ValueError("the new deadline leaves less than a day per milestone")
-    for index, milestone in enumerate(open_steps, start=1):
-        milestone.due_on = today + dt.timedelta(days=round(days * index / len(open_steps)))
+    if open_steps:
+        for milestone, due in zip(
+            open_steps, milestone_days(today, deadline, len(open_steps)), strict=True
+        ):
+            milestone.due_on = due
     for milestone in goal.milestones:
         if milestone.done_at is not None and milestone.due_on > deadline:
             milestone.due_on = deadline  # reached already: never after the goal's end
     goal.deadline = deadline
     goal.updated_at = now
     session.flush()
-    schedule_goal_reminders(session, user, goal, now)
+    schedule_goal_reminders(session, user, goal, now, subdiv=subdiv)
     return goal
 
 
@@ -1344,6 +1401,16 @@ def _date_fr(day: dt.date, today: dt.date) -> str:
     number = "1er" if day.day == 1 else str(day.day)
     text = f"{_WEEKDAYS[day.weekday()]} {number} {MONTHS_FR[day.month - 1]}"
     return f"{text} {day.year}" if day.year != today.year else text
+
+
+def moved_deadline_note(said: dt.date, kept: dt.date, today: dt.date) -> str | None:
+    """Why the deadline is not the day the person said, when it was moved off a weekend or
+    a public holiday (None when it was not moved)."""
+    if said == kept:
+        return None
+    why = "tombe un week-end" if said.weekday() >= 5 else "est un jour férié"
+    when = f"Le {_date_fr(said, today)} {why} : échéance fixée au {_date_fr(kept, today)}"
+    return f"{when}, pour finir avant la pause." if kept < said else f"{when}."
 
 
 def _days(count: int) -> str:

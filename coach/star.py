@@ -28,8 +28,8 @@ from typing import Final, Protocol
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coach.language.fold import fold_keep_length
 from coach.models import StarAnswer, User
-from coach.textfold import fold_keep_length
 
 __all__ = [
     "FLAG_CODES",

@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from coach.feedback import THEMES, analyze
 from coach.feedbacks import Patterns, list_feedbacks, patterns_for
+from coach.language.fold import fold_keep_length
 from coach.models import JournalEntry, Swot, User
-from coach.textfold import fold_keep_length
 
 __all__ = [
     "ITEM_LIMIT",

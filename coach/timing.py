@@ -15,12 +15,14 @@ from typing import Final, Literal
 
 import holidays
 
-from coach.intake import format_date_fr
+from coach.language.dates import format_date_fr
 
 __all__ = [
     "CULTURE_DELAY",
     "TimingPlan",
     "add_business_days",
+    "business_day_on_or_after",
+    "business_day_on_or_before",
     "is_business_day",
     "plan_feedback_request",
 ]
@@ -66,6 +68,20 @@ def _holiday_name(day: dt.date, subdiv: str | None) -> str | None:
 
 def is_business_day(day: dt.date, subdiv: str | None = None) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year, subdiv)
+
+
+def business_day_on_or_after(day: dt.date, subdiv: str | None = None) -> dt.date:
+    """``day`` itself when it is a business day, else the next one."""
+    while not is_business_day(day, subdiv):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def business_day_on_or_before(day: dt.date, subdiv: str | None = None) -> dt.date:
+    """``day`` itself when it is a business day, else the one before."""
+    while not is_business_day(day, subdiv):
+        day -= dt.timedelta(days=1)
+    return day
 
 
 def add_business_days(day: dt.date, count: int, subdiv: str | None = None) -> dt.date:

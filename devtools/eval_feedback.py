@@ -10,6 +10,12 @@ the held-out split must never guide the cues).
 
 SPEC §9 sets the theme and kind bars. It sets none for the signals: ``make eval`` uses 0.85,
 just below the 0.855 measured on the held-out split when the gate was added (2026-12-05).
+
+Issue 15 adds a precision bar for the "remark on the person" signal (``personal_attack``):
+telling someone that a feedback says more about its author than about them is harmful when
+wrong, so its precision is printed on its own line (``--min-personal-attack-precision``).
+``make eval-voice`` reports the figures on ``data/feedback/test_voice.yml``, a split written
+in another voice; it does not gate yet.
 """
 
 from __future__ import annotations
@@ -100,11 +106,13 @@ def score(entries: list[dict[str, Any]], *, errors: bool = False) -> Scores:
 
 
 def report(name: str, scores: Scores) -> str:
+    attack = scores.per_label["personal_attack"]
     lines = [
         f"{name}: {scores.texts} texts",
         f"  theme micro-F1   {scores.theme_micro_f1:.3f}",
         f"  kind accuracy    {scores.kind_accuracy:.3f}",
         f"  signal micro-F1  {scores.signal_micro_f1:.3f}",
+        f"  personal_attack  precision {attack[0]:.3f}, recall {attack[1]:.3f} (n={attack[3]})",
         f"  time per text    mean {scores.mean_ms:.2f} ms, max {scores.max_ms:.2f} ms",
         "  label                   P      R      F1    n",
     ]
@@ -119,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-theme-f1", type=float)
     parser.add_argument("--min-kind-accuracy", type=float)
     parser.add_argument("--min-signal-f1", type=float)
+    parser.add_argument("--min-personal-attack-precision", type=float)
     parser.add_argument("--errors", action="store_true")
     args = parser.parse_args(argv)
     failed = False
@@ -129,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
             ("theme micro-F1", scores.theme_micro_f1, args.min_theme_f1),
             ("kind accuracy", scores.kind_accuracy, args.min_kind_accuracy),
             ("signal micro-F1", scores.signal_micro_f1, args.min_signal_f1),
+            (
+                "personal_attack precision",
+                scores.per_label["personal_attack"][0],
+                args.min_personal_attack_precision,
+            ),
         )
         for name, value, bar in gates:
             if bar is not None and value < bar:

@@ -67,7 +67,7 @@ async def log_rejection(emu: Emulator, chat: int, sentence: str) -> None:
     ]:
         await emu.press_button(chat, payload)
         await until(emu, chat, next_step)
-    await emu.send_message(chat, "Julie Martin")
+    await emu.send_message(chat, "Mme Julie Martin")  # the civility makes a formal greeting
     await until(emu, chat, says("responsable"))
     await emu.press_button(chat, "p:non")
     await until(emu, chat, has_button("p:personne"))
@@ -149,7 +149,9 @@ async def test_two_feedbacks_the_five_steps_and_the_patterns(
     assert "Étape 5/5" in text_of(fifth) and "p:/ask_patterns" in fifth[-1]["buttons"]
     await emu.press_button(chat, "p:/thank_you_note")
     note = await until(emu, chat, says("Objet : Merci pour votre retour"))
-    assert "Bonjour Julie Martin," in text_of(note)
+    # A formal company and the civility given: « Bonjour Madame Martin », never « Bonjour
+    # Julie Martin ».
+    assert "Bonjour Madame Martin," in text_of(note)
 
     # The second feedback says how it came; the company is typed instead of a button, and
     # no question comes back about either.

@@ -137,7 +137,7 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    from coach.intake import format_date_fr
+    from coach.language.dates import format_date_fr
     from coach.timing import plan_feedback_request
 
     emu, chat = telegram, REQUEST_CHAT
@@ -150,7 +150,7 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
     ]:
         await emu.press_button(chat, payload)
         await until(emu, chat, next_step)
-    await emu.send_message(chat, "Julie Martin")
+    await emu.send_message(chat, "mme julie martin")  # lowercase, with the civility
     await until(emu, chat, says("responsable"))
     await emu.press_button(chat, "p:non")
     await until(emu, chat, has_button("p:personne"))
@@ -162,7 +162,14 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
     await until(emu, chat, has_button("p:/ask_timing"))
 
     await emu.press_button(chat, "p:/ask_timing")
-    plan_messages = await until(emu, chat, has_button("p:/request_draft"))
+    plan_messages = await until(emu, chat, says("Comment voulez-vous la demander"))
+    # Channel buttons carry the application (an old one still means it): find the mail's.
+    mail_button = next(
+        b
+        for m in plan_messages
+        for b in m["buttons"]
+        if b.startswith('p:/request_draft{"channel":"email"')
+    )
     today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
     plan = plan_feedback_request(
         today - dt.timedelta(days=1), formal_rejection=True, decision_date=None, culture="formal"
@@ -176,7 +183,7 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
         assert f"{label} : {format_date_fr(day, today=today)}" in shown, shown
     assert "À qui écrire" in shown and "Julie Martin" in shown
 
-    await emu.press_button(chat, "p:/request_draft")
+    await emu.press_button(chat, mail_button)
     await until(emu, chat, says("prénom et quel nom"))
     for answer, next_question in [
         ("Camille Durand", "téléphone"),
@@ -189,13 +196,17 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
     draft_messages = await until(emu, chat, has_button("p:/request_sent"))
     draft = text_of(draft_messages)
     assert "Objet : Votre retour sur ma candidature au poste de data analyst" in draft
-    for value in ("Capgemini", "Bonjour Julie Martin,", "Camille Durand", "06 12 34 56 78"):
+    # Formal culture, civility given: « Bonjour Madame Martin », not « Bonjour Julie Martin ».
+    for value in ("Capgemini", "Bonjour Madame Martin,", "Camille Durand", "06 12 34 56 78"):
         assert value in draft
     assert "camille@example.org" in draft and "[" not in draft
 
-    await emu.press_button(chat, "p:plus court")
+    shorter_button = next(
+        b for m in draft_messages for b in m["buttons"] if '"refine":"court"' in b
+    )
+    await emu.press_button(chat, shorter_button)
     shorter = text_of(await until(emu, chat, has_button("p:/request_sent")))
-    assert "nouvelle version" in shorter and "Camille Durand" in shorter
+    assert "Voici une version plus courte du mail" in shorter and "Camille Durand" in shorter
     assert len(shorter) < len(draft)
     await emu.press_button(chat, "p:/request_sent")
     await until(emu, chat, says("relance"))

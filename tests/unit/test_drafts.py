@@ -15,15 +15,14 @@ from coach.drafts import (
     DraftContext,
     DraftOptions,
     Profile,
-    Refinement,
-    apply_refinement,
     compose,
-    parse_refinement,
     validate_email,
     validate_linkedin,
     validate_phone,
     word_count,
 )
+from coach.language import writing
+from coach.refinements import Refinement, apply_refinement, parse_refinement
 
 PROFILE = Profile(
     name="Camille Durand",
@@ -46,9 +45,10 @@ def test_every_given_field_appears_and_nothing_is_left_to_fill(variant: str) -> 
     text = draft.text()
     for value in ("Capgemini" if variant != "follow_up" else "data analyst", "data analyst"):
         assert value in text
-    assert "Julie Martin" in text
+    # Unknown culture, no civility: the first name, never « Bonjour Julie Martin ».
+    assert "Bonjour Julie," in text and "Bonjour Julie Martin" not in text
     assert "Camille Durand" in text
-    if variant != "phone":
+    if variant not in ("phone", "linkedin"):  # a LinkedIn message is signed by its profile
         assert all(v in text for v in (PROFILE.phone, PROFILE.email, PROFILE.linkedin))
         assert draft.subject and "data analyst" in draft.subject
     assert not re.search(r"\[|\]|\{|\}|<|>|XXX|\.\.\.", text), text
@@ -123,7 +123,7 @@ def test_word_limit_holds_for_any_input(
         assert (
             word_count(draft.body) <= MAX_WORDS + word_count(company) * 2 + word_count(position) * 3
         )
-    assert company in draft.text() or variant == "follow_up"
+    assert (writing.company(company) or company) in draft.text() or variant == "follow_up"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_word_limit_holds_for_any_input(
     [
         ("plus court stp", Refinement(shorter=True)),
         ("plus formel", Refinement(formal=True)),
-        ("moins formel, plus chaleureux", Refinement(formal=False)),
+        ("moins formel, plus chaleureux", Refinement(warmer=True)),
         ("plus spécifique", Refinement(specific=True)),
         (
             "ajoute une question sur mes compétences techniques",
@@ -201,3 +201,70 @@ def test_email_and_linkedin() -> None:
         "https://fr.linkedin.com/in/camille"
     )
     assert validate_linkedin("https://example.org/in/camille") is None
+
+
+# --------------------------------------------------------------------------- writing French
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_names_typed_in_lowercase_are_written_officially(variant: str) -> None:
+    ctx = DraftContext(
+        company="leroy merlin",
+        position="ingénieure qualité",
+        contact_name="thomas petit",
+        culture="casual",
+        profile=PROFILE,
+    )
+    text = compose(ctx, DraftOptions(variant=variant)).text()  # type: ignore[arg-type]
+    assert "leroy merlin" not in text and "thomas" not in text
+    assert "poste d'ingénieure qualité" in text and "poste de ingénieure" not in text
+    assert "Bonjour Thomas," in text
+    if variant in ("general", "specific"):
+        assert "Leroy Merlin m'intéresse toujours" in text
+
+
+@pytest.mark.parametrize(
+    ("company", "shown"),
+    [("l'oreal", "chez L'Oréal"), ("sncf", "chez SNCF"), ("decathlon", "chez Decathlon")],
+)
+def test_known_employers_keep_their_official_spelling(company: str, shown: str) -> None:
+    text = compose(DraftContext(company=company, position="vendeur", profile=PROFILE)).text()
+    assert shown in text
+
+
+@pytest.mark.parametrize(
+    ("name", "culture", "hello"),
+    [
+        ("M. Thomas Petit", "formal", "Bonjour Monsieur Petit,"),
+        ("Mme Petit", "formal", "Bonjour Madame Petit,"),
+        ("Thomas Petit", "formal", "Madame, Monsieur,"),
+        ("Thomas Petit", "casual", "Bonjour Thomas,"),
+        ("Thomas Petit", "unknown", "Bonjour Thomas,"),
+        (None, "casual", "Bonjour,"),
+    ],
+)
+def test_salutation_follows_the_company_culture(name, culture: str, hello: str) -> None:
+    ctx = DraftContext(
+        company="Airbus", position="acheteur", contact_name=name, culture=culture, profile=PROFILE
+    )
+    for variant in ("general", "meeting", "follow_up"):
+        body = compose(ctx, DraftOptions(variant=variant)).body  # type: ignore[arg-type]
+        assert body.startswith(hello), body
+        assert "Thomas Petit" not in body
+
+
+def test_phone_script_greets_like_the_mail() -> None:
+    ctx = DraftContext(
+        company="Airbus",
+        position="acheteur",
+        contact_name="M. Petit",
+        culture="formal",
+        profile=PROFILE,
+    )
+    body = compose(ctx, DraftOptions(variant="phone")).body
+    assert body.startswith("« Bonjour Monsieur Petit, Camille Durand à l'appareil")
+    anonymous = compose(
+        DraftContext(company="Airbus", position="acheteur", culture="formal", profile=PROFILE),
+        DraftOptions(variant="phone"),
+    ).body
+    assert anonymous.startswith("« Bonjour, Camille Durand")  # never « Madame, Monsieur » aloud

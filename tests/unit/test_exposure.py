@@ -440,3 +440,24 @@ def test_each_child_gets_only_its_secrets() -> None:
     rasa = stack.child_env(base, RASA_AUTH_TOKEN=TOKEN)
     assert "TELEGRAM_BOT_TOKEN" not in rasa and "DATABASE_URL" not in rasa
     assert rasa["RASA_AUTH_TOKEN"] == TOKEN
+
+
+def test_lock_store_and_workers_of_the_local_stack() -> None:
+    from devtools.stack import action_server_command, endpoints_document, lock_store_config
+
+    assert lock_store_config("redis://127.0.0.1:6379/3") == {
+        "type": "redis",
+        "url": "127.0.0.1",
+        "port": 6379,
+        "db": 3,
+        "key_prefix": "rebond",
+    }
+    with pytest.raises(ValueError):
+        lock_store_config("sqlite:///x.db")
+    endpoints, _ = endpoints_document(
+        action_port=5055, tracker_url="sqlite:///var/t.db", lock_store_url="redis://h:1/2"
+    )
+    assert endpoints["lock_store"]["db"] == 2
+    assert "lock_store" not in endpoints_document(action_port=5055, tracker_url="sqlite:///t.db")[0]
+    assert action_server_command(port=1)[-2:] == ["--port", "1"]
+    assert action_server_command(port=1, workers=3)[-2:] == ["--workers", "3"]

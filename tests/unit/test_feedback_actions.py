@@ -406,7 +406,10 @@ async def test_a_generic_feedback_gets_a_clarification_draft(action_db: str) -> 
     slots = {"feedback_id": feedback_id, "interpretation_step": 1}
     dispatcher, _ = await step(slots)
     [draft] = [m["custom"] for m in dispatcher.messages if m.get("custom")]
-    assert draft["code"] is True and "Bonjour Julie Martin," in draft["text"]
+    # A formal company and no civility known: « Madame, Monsieur, », never « Bonjour Julie
+    # Martin ».
+    assert draft["code"] is True and "Madame, Monsieur," in draft["text"]
+    assert "Bonjour Julie Martin" not in draft["text"]
 
 
 async def test_skipping_and_stopping_the_questions(action_db: str) -> None:
@@ -783,8 +786,10 @@ async def test_an_unknown_typed_answer_at_the_buttons(action_db: str) -> None:
     assert slots["flow_step"] == fb.WAIT and "pas reconnu" in texts(asked)[0]
     assert len(payloads(asked)) == 3, "the two applications and « Sans candidature liée »"
     new, slots = await start({"flow_step": fb.WAIT}, text="Michelin", intent="report_rejection")
-    assert slots == {"flow_step": fb.NEW_APPLICATION}, "the intake follows"
-    assert "Notons-la d'abord" in texts(new)[0]
+    assert slots == {"flow_step": fb.NEW_APPLICATION, fb.PENDING_COMPANY: "Michelin"}, (
+        "the intake follows, with the company typed"
+    )
+    assert "Notons d'abord votre candidature chez Michelin" in texts(new)[0]
 
 
 async def test_the_source_is_kept_across_the_button_choice(action_db: str) -> None:

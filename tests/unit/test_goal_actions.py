@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from rasa_sdk import Tracker
@@ -222,10 +223,15 @@ async def test_each_answer_settles_its_criterion_until_the_goal_is_smart() -> No
     assert texts(said)[0].startswith("✅ Atteignable")
     draft = out[goals.DRAFT]
     said, out = await answer(draft, "dans 1 mois")
-    assert texts(said)[0].startswith("✅ Daté : 25/12/2026")
+    # A month from 25 November is Christmas Day: the goal is due the business day before.
+    assert texts(said)[0].startswith("✅ Daté : 24/12/2026")
+    assert (
+        "Le vendredi 25 décembre est un jour férié : échéance fixée au jeudi 24 décembre, pour "
+        "finir avant la pause." in texts(said)[0]
+    )
     assert out[goals.ANSWER] == goals.SETTLED
     final = goals.Draft.from_slot(out[goals.DRAFT])
-    assert final is not None and final.fields.deadline == dt.date(2026, 12, 25)
+    assert final is not None and final.fields.deadline == dt.date(2026, 12, 24)
 
 
 async def test_a_vague_measure_is_coached_then_taken_as_written() -> None:
@@ -569,8 +575,9 @@ async def test_a_new_deadline_spreads_the_remaining_milestones(action_db: str) -
     consent()
     goal_id = a_goal(days=30)
     before = milestone_rows()
+    # The first step's even day is Saturday 5 December: it moves to the Friday before.
     assert [(due, reached) for *_, due, reached in before] == [
-        (dt.date(2026, 12, 5), False),
+        (dt.date(2026, 12, 4), False),
         (dt.date(2026, 12, 15), False),
         (dt.date(2026, 12, 25), False),
     ]
@@ -601,8 +608,10 @@ async def test_a_new_deadline_spreads_the_remaining_milestones(action_db: str) -
         (id_, due) for (id_, *_), due in zip(before, moved, strict=True)
     ]
     cancelled = [r for r in rows(Reminder) if r.status == "cancelled"]
+    # The old last step was on Christmas Day: its reminder had moved to the next business day.
+    reminded = {dt.date(2026, 12, 25): dt.date(2026, 12, 28)}
     assert sorted((r.payload["milestone_id"], r.due_at.date()) for r in cancelled) == [
-        (id_, due) for id_, _, _, due, _ in before
+        (id_, reminded.get(due, due)) for id_, _, _, due, _ in before
     ]
 
 
@@ -818,3 +827,50 @@ async def test_not_knowing_the_subject_gets_ideas_never_a_title() -> None:
     final = goals.Draft.from_slot(draft)
     assert final is not None and final.fields.title == ""
     assert final.pending(TODAY)[0] == "specific"
+
+
+# --------------------------------------------------------------------------- business days
+
+
+def test_goal_reminders_fall_on_weekday_mornings(action_db: str) -> None:
+    consent()
+    with transaction(sessions()) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        goal = create_goal(
+            session,
+            user,
+            GoalFields(
+                title="Terminer les 6 modules du cours SQL",
+                measure="6 modules terminés",
+                theme="technical_skills",
+                deadline=dt.date(2027, 2, 26),
+            ),
+            now=NOW,
+            review_every_days=10,  # from a Wednesday: the 2nd review would be a Saturday
+        )
+        schedule_goal_reminders(session, user, goal, NOW)
+    pending = [r for r in rows(Reminder) if r.status == "pending"]
+    assert any(r.payload.get("review") for r in pending)
+    paris = ZoneInfo("Europe/Paris")
+    for reminder in pending:
+        local = reminder.due_at.astimezone(paris)
+        assert local.weekday() < 5 and local.hour == 9, local
+    assert all(m.due_on.weekday() < 5 for m in rows(Milestone))
+
+
+async def test_a_new_deadline_on_a_sunday_becomes_the_friday_before(action_db: str) -> None:
+    consent()
+    goal_id = a_goal(days=30)
+    await run(
+        goals.ActionFinishGoalEdit(),
+        {
+            goals.EDIT_MODE: goals.MODE_DEADLINE,
+            goals.EDIT_TEXT: "2027-01-31",  # « d'ici fin janvier »: a Sunday
+            goals.FOCUS: str(goal_id),
+        },
+    )
+    [goal] = rows(Goal)
+    assert goal.deadline == dt.date(2027, 1, 29)
+    assert max(m.due_on for m in rows(Milestone)) == dt.date(2027, 1, 29)
+    assert all(m.due_on.weekday() < 5 for m in rows(Milestone))

@@ -8,7 +8,10 @@ sentences so close to them that the difference is a typo. These tests fail when:
 - a line typed in a test story (not a ``/command`` or button payload) is identical, or at least
   0.9 similar, to a training line: the stories run every typed line through the NLU model;
 - an intent of ``domain.yml`` has fewer than 5 held-out lines (all intents count, the ones sent
-  by buttons or by the scheduler too: each has training examples, so each is classified).
+  by buttons or by the scheduler too: each has training examples, so each is classified);
+- a text of a feedback analyzer split (``data/feedback/heldout.yml``, ``test_voice.yml``) is
+  identical, or at least 0.9 similar, to a training text (``data/feedback/train*.yml``), or
+  ``test_voice.yml`` repeats itself or a ``heldout.yml`` text.
 
 "Similar" is ``difflib.SequenceMatcher.ratio()`` on folded text: lower case, accents and
 ligatures removed, punctuation turned into spaces, whitespace collapsed. Identity is also checked
@@ -276,15 +279,48 @@ def feedback_lines(path: Path) -> list[Line]:
     return [Line(str(item["text"]), str(item.get("kind", "?")), source) for item in data["texts"]]
 
 
-def test_feedback_heldout_texts_are_not_training_texts() -> None:
-    heldout_path = FEEDBACK_DIR / "heldout.yml"
+# Only the train*.yml files are training (coach.feedback_model.TRAIN_FILES); every other file of
+# data/feedback is a measuring split and must stay apart from all of them.
+FEEDBACK_SPLITS = ("heldout.yml", "test_voice.yml")
+
+
+@cache
+def feedback_training_index() -> SimilarityIndex:
     trained = [
-        line
-        for path in sorted(FEEDBACK_DIR.glob("*.yml"))
-        if path != heldout_path
-        for line in feedback_lines(path)
+        line for path in sorted(FEEDBACK_DIR.glob("train*.yml")) for line in feedback_lines(path)
     ]
     assert len(trained) > 1000
-    held = feedback_lines(heldout_path)
-    assert len(held) > 100
-    assert _clashes(held, SimilarityIndex(trained)) == []
+    return SimilarityIndex(trained)
+
+
+def test_every_feedback_file_is_training_or_a_known_split() -> None:
+    unknown = sorted(
+        path.name
+        for path in FEEDBACK_DIR.glob("*.yml")
+        if not path.name.startswith("train") and path.name not in FEEDBACK_SPLITS
+    )
+    assert not unknown, f"data/feedback files neither train*.yml nor a known split: {unknown}"
+
+
+@pytest.mark.parametrize(("split", "minimum"), [("heldout.yml", 100), ("test_voice.yml", 150)])
+def test_feedback_split_texts_are_not_training_texts(split: str, minimum: int) -> None:
+    held = feedback_lines(FEEDBACK_DIR / split)
+    assert len(held) > minimum
+    assert _clashes(held, feedback_training_index()) == []
+
+
+def test_feedback_splits_are_disjoint_from_each_other() -> None:
+    voice = feedback_lines(FEEDBACK_DIR / "test_voice.yml")
+    heldout_index = SimilarityIndex(feedback_lines(FEEDBACK_DIR / "heldout.yml"))
+    assert _clashes(voice, heldout_index) == []
+
+
+def test_feedback_split_texts_are_unique_within_the_split() -> None:
+    seen: list[Line] = []
+    clashes = []
+    for line in feedback_lines(FEEDBACK_DIR / "test_voice.yml"):
+        hit = SimilarityIndex(seen).match(line)
+        if hit is not None:
+            clashes.append(f"{line}\n    ~{hit[0]:.2f} {hit[1]}")
+        seen.append(line)
+    assert not clashes, "near-duplicate texts in test_voice.yml:\n" + "\n".join(clashes)

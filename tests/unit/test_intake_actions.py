@@ -34,6 +34,7 @@ from actions.intake import (
 from actions.safety import ActionCrisisSupport
 from coach.db import transaction
 from coach.intake import SLOTS, UNKNOWN, WHY_WE_ASK
+from coach.language import writing
 from coach.models import JournalEntry, Mood, Rejection, Reminder
 from coach.users import give_consent
 
@@ -624,7 +625,10 @@ async def test_a_rejection_told_in_a_sentence_starts_the_intake_with_its_facts(
     assert slots["position"] == position
     assert slots.get("rejection_date") == date
     [message] = texts(dispatcher)
-    assert company in message and position in message
+    # Shown as the company writes itself (« decathlon » → « Decathlon »), elided after « de ».
+    assert writing.company(company) in message and position in message
+    assert company == writing.company(company) or company not in message
+    assert "refus de L'Oréal" in message or "L'Oréal" not in message
 
 
 @pytest.mark.parametrize(
@@ -704,3 +708,31 @@ async def test_an_interview_with_the_manager_asks_its_rank_and_notes_the_meeting
     assert out == {"stage": "entretiens_suivants", "met_hiring_manager": True}
     out, _, _ = await validate("stage", "premier entretien avec la manager")
     assert out == {"stage": "premier_entretien", "met_hiring_manager": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("refus de airbus hier pour un poste d'acheteur", "Ce refus d'Airbus"),
+        ("intersport m'a dit non ce matin, poste de vendeur", "Ce refus d'Intersport"),
+        ("refus de hermes hier pr un poste de vendeuse", "Ce refus d'Hermès"),
+        ("refus de la sncf hier pour un poste de contrôleur", "Ce refus de SNCF"),
+    ],
+)
+async def test_the_opening_writes_the_company_in_correct_french(text: str, shown: str) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionStartIntake().run(dispatcher, tracker(text=text, intent="report_rejection"), {})
+    [message] = texts(dispatcher)
+    assert message.startswith(shown), message
+    assert "désolé" not in message  # the bot has no gender
+
+
+async def test_a_first_message_naming_the_manager_skips_that_question() -> None:
+    events = await ActionStartIntake().run(
+        CollectingDispatcher(),
+        tracker(text="refus de Decathlon hier après l'entretien avec le manager"),
+        {},
+    )
+    slots = slot_events(events)
+    assert slots["met_hiring_manager"] is True
+    assert slots.get("stage") is None  # which interview it was is still asked

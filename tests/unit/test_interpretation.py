@@ -278,7 +278,8 @@ def test_generic_feedback_gets_a_clarification_draft() -> None:
     assert message.startswith(f"Étape 2/5 — {INTERPRETATION_STEPS[1]}")
     assert draft is not None
     assert draft.splitlines()[0].startswith("Objet : ")
-    assert "Bonjour Claire Martin," in draft
+    # Culture unknown, no civility: the first name, never « Bonjour Claire Martin ».
+    assert "Bonjour Claire," in draft and "Claire Martin" not in draft
     assert "poste d'ingénieur data" in draft and "Orange" in draft
     assert word_count(draft) <= CLARIFICATION_MAX_WORDS
     for line in PROFILE.signature().splitlines():
@@ -462,7 +463,7 @@ def test_there_are_five_steps() -> None:
 def test_thank_you_note() -> None:
     note = thank_you_note(CTX, PROFILE, analyze(CONSTRUCTIVE))
     assert note.startswith("Objet : ")
-    assert "Bonjour Claire Martin," in note
+    assert "Bonjour Claire," in note and "Bonjour Claire Martin" not in note
     assert "temps" in note and "remarques précises" in note and "pistes concrètes" in note
     assert "Orange m'intéresse toujours" in note
     assert note.rstrip().endswith(PROFILE.signature())
@@ -750,3 +751,32 @@ def test_no_eight_words_copied_from_the_article() -> None:
         words = _fold_words(text)
         copied = {tuple(words[i : i + 8]) for i in range(len(words) - 7)} & article
         assert not copied, (text, copied)
+
+
+# --------------------------------------------------------------------------- writing French
+
+
+@pytest.mark.parametrize(
+    ("name", "culture", "hello"),
+    [
+        ("Mme Claire Martin", "formal", "Bonjour Madame Martin,"),
+        ("claire martin", "formal", "Madame, Monsieur,"),
+        ("claire martin", "casual", "Bonjour Claire,"),
+        ("M. Petit", None, "Bonjour Monsieur Petit,"),
+        (None, "casual", "Bonjour,"),
+    ],
+)
+def test_notes_greet_by_culture_and_write_names_officially(
+    name: str | None, culture: str | None, hello: str
+) -> None:
+    ctx = FeedbackContext(
+        company="leroy merlin", position="ingénieure qualité", contact_name=name, culture=culture
+    )
+    note = thank_you_note(ctx, PROFILE, analyze(CONSTRUCTIVE))
+    assert f"\n\n{hello}\n\n" in note
+    assert "Leroy Merlin m'intéresse toujours" in note and "leroy merlin" not in note
+    assert "poste d'ingénieure qualité" in note
+    assert "Claire Martin" not in note.split("\n\n")[1]
+    draft = step_clarification(hand_built(kind="generic"), ctx, PROFILE)[1]
+    assert draft is not None and f"\n\n{hello}\n\n" in draft
+    assert "poste de ingénieure" not in draft

@@ -605,3 +605,76 @@ def test_answer_reminder_button(factory: sessionmaker[Session]) -> None:
         "Ce rappel n'existe plus."
     )
     assert answer_reminder_button(factory, 42, "p:/greet", now=NOW) is None
+
+
+# --------------------------------------------------------------------------- business days
+
+
+@pytest.mark.parametrize("kind", ["milestone", "follow_up", "feedback_request"])
+def test_computed_reminders_move_off_the_weekend(session: Session, kind: str) -> None:
+    user = consent(session)
+    # Saturday 28 November 2026, 9:00 → Monday 30 November, 9:00 (same local time).
+    assert schedule(session, user, paris(2026, 11, 28, 9, 0), kind).due_at == paris(
+        2026, 11, 30, 9, 0
+    )
+    assert schedule(session, user, paris(2026, 11, 29, 9, 0), kind).due_at == paris(
+        2026, 11, 30, 9, 0
+    )
+    # Friday stays Friday.
+    assert schedule(session, user, paris(2026, 11, 27, 9, 0), kind).due_at == paris(
+        2026, 11, 27, 9, 0
+    )
+
+
+def test_computed_reminders_move_off_public_holidays(session: Session) -> None:
+    user = consent(session)
+    # Friday 25 December 2026 (Noël) → Monday 28 December; Friday 1 January 2027 → Monday 4.
+    assert schedule(session, user, paris(2026, 12, 25, 9, 0), "follow_up").due_at == paris(
+        2026, 12, 28, 9, 0
+    )
+    assert schedule(session, user, paris(2027, 1, 1, 9, 0), "milestone").due_at == paris(
+        2027, 1, 4, 9, 0
+    )
+    # In Alsace-Moselle 26 December is a holiday too: Thursday 26 December 2030 moves to
+    # Friday 27 only there.
+    there = rem.schedule(
+        session, user, "milestone", paris(2030, 12, 26, 9, 0), now=NOW, subdiv="57"
+    )
+    assert there is not None and there.due_at == paris(2030, 12, 27, 9, 0)
+    assert schedule(session, user, paris(2030, 12, 26, 9, 0), "milestone").due_at == paris(
+        2030, 12, 26, 9, 0
+    )
+
+
+def test_quiet_hours_pushing_into_the_weekend_then_move_to_monday(session: Session) -> None:
+    user = consent(session)
+    # Friday 22:00 is quiet → Saturday 8:30 → Monday 8:30.
+    assert schedule(session, user, paris(2026, 11, 27, 22, 0), "follow_up").due_at == paris(
+        2026, 11, 30, 8, 30
+    )
+
+
+@pytest.mark.parametrize("kind", ["custom", "resume_tomorrow", "weekly_reflection"])
+def test_what_the_person_asked_for_keeps_its_day(session: Session, kind: str) -> None:
+    user = consent(session)
+    saturday = paris(2026, 11, 28, 10, 0)
+    asked = rem.schedule(session, user, kind, saturday, now=NOW, requested_by_user=True)
+    assert asked is not None and asked.due_at == saturday
+    # « rappelle-moi samedi » for a milestone-like kind, asked in person: kept as well.
+    explicit = rem.schedule(session, user, "milestone", saturday, now=NOW, requested_by_user=True)
+    assert explicit is not None and explicit.due_at == saturday
+
+
+def test_the_demain_button_on_a_friday_means_saturday(session: Session) -> None:
+    user = consent(session)
+    friday = paris(2026, 11, 27, 10, 0)
+    reminder = schedule(session, user, friday, "milestone")
+    answer = rem.snooze(session, user, reminder.id, now=friday)
+    assert answer.due_at == paris(2026, 11, 28, 10, 0)  # the person's choice, not moved
+
+
+def test_on_business_day_keeps_the_local_time_across_dst() -> None:
+    # Saturday 24 October 2026 9:00 CEST → Monday 26 October 9:00 CET.
+    moved = rem.on_business_day(paris(2026, 10, 24, 9, 0), tz=PARIS)
+    assert moved.astimezone(PARIS).replace(tzinfo=None) == dt.datetime(2026, 10, 26, 9, 0)
+    assert moved.tzinfo == UTC

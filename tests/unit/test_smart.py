@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from coach.deadlines import business_deadline
 from coach.feedback import THEMES
 from coach.models import Goal, Milestone
 from coach.smart import (
@@ -17,7 +18,10 @@ from coach.smart import (
     detect_theme,
     fill,
     goals_message,
+    milestone_count_range,
+    milestone_days,
     milestone_threshold,
+    moved_deadline_note,
     parse_deadline,
     parse_progress,
     progress_message,
@@ -27,6 +31,7 @@ from coach.smart import (
     smart_message,
     suggest_deadline,
 )
+from coach.timing import is_business_day
 
 TODAY = dt.date(2026, 11, 26)  # a Thursday
 COMPLETE = (
@@ -45,7 +50,8 @@ def test_a_complete_goal_is_accepted() -> None:
     fields = check.fields
     assert fields.title == "Terminer les 6 modules du cours SQL d'OpenClassrooms"
     assert fields.theme == "technical_skills"
-    assert fields.deadline == dt.date(2027, 1, 31)
+    # « fin janvier » is Sunday 31 January 2027: the goal is due the Friday before.
+    assert fields.deadline == dt.date(2027, 1, 29)
     assert fields.measure == "6 modules"
     assert "OpenClassrooms" in fields.resources
     assert fields.first_steps == ("en commençant par deux soirées par semaine",)
@@ -225,7 +231,7 @@ def test_answers_fill_the_missing_criteria_one_by_one() -> None:
     assert fields.title == "Progresser en SQL, surtout les jointures"
     assert fields.theme == "technical_skills"
     assert fields.first_steps == ("je m'inscris sur Coursera", "je fais un exercice par jour")
-    assert fields.deadline == dt.date(2027, 2, 28)
+    assert fields.deadline == dt.date(2027, 2, 26)  # « fin février » is a Sunday
 
 
 def test_the_relevant_answer_links_a_theme() -> None:
@@ -242,7 +248,7 @@ def test_the_check_message_ticks_each_criterion_and_asks_the_first_missing() -> 
     )
     assert "✅ Spécifique : SQL" in text
     assert "⬜ Mesurable" in text
-    assert "✅ Daté : dimanche 31 janvier 2027" in text
+    assert "✅ Daté : vendredi 29 janvier 2027" in text
     assert text.endswith("rendent le progrès visible.")
     done = smart_message(check_goal(COMPLETE, today=TODAY), TODAY)
     assert "⬜" not in done and "cinq critères" in done
@@ -302,6 +308,12 @@ def test_a_suggested_deadline_is_a_friday_some_weeks_ahead() -> None:
     assert day.weekday() == 4 and 42 <= (day - TODAY).days < 49
 
 
+def test_a_suggested_deadline_avoids_a_public_holiday() -> None:
+    # Six weeks after Friday 13 November 2026 is Christmas Day, a Friday.
+    day = suggest_deadline(dt.date(2026, 11, 13))
+    assert day == dt.date(2026, 12, 24) and is_business_day(day)
+
+
 # --------------------------------------------------------------------------- milestones
 
 
@@ -315,8 +327,11 @@ def test_milestones_are_evenly_spaced_up_to_the_deadline(days: int, count: int) 
     assert len(steps) == count
     assert dates == sorted(set(dates)), "distinct days, in order"
     assert dates[0] > TODAY and dates[-1] == deadline
-    gaps = [(b - a).days for a, b in zip([TODAY, *dates], dates, strict=False)]
-    assert max(gaps) - min(gaps) <= 1, gaps
+    # Each step on a business day, at most a long weekend away from the even pace.
+    for index, due in enumerate(dates[:-1], start=1):
+        target = TODAY + dt.timedelta(days=round(days * index / count))
+        assert is_business_day(due), due
+        assert abs((due - target).days) <= 3, (due, target)
 
 
 def test_milestone_titles_count_what_the_goal_counts() -> None:
@@ -461,3 +476,78 @@ def test_review_and_progress_messages_say_where_the_goal_stands() -> None:
     listed = goals_message([goal], TODAY)
     assert "🎯 Terminer le cours SQL" in listed and "étapes franchies : 1 sur 4" in listed
     assert "Aucun objectif en cours" in goals_message([], TODAY)
+
+
+# --------------------------------------------------------------------------- business days
+
+
+@pytest.mark.parametrize(
+    ("said", "today", "due"),
+    [
+        # A deadline the person set moves back to the business day before: still « by » it.
+        ("d'ici fin janvier", TODAY, dt.date(2027, 1, 29)),  # Sunday 31 → Friday 29
+        ("avant le 15 mai 2027", TODAY, dt.date(2027, 5, 14)),  # Saturday → Friday
+        ("pour le 25 decembre", TODAY, dt.date(2026, 12, 24)),  # Noël, a Friday
+        ("d'ici le 1er janvier", TODAY, dt.date(2026, 12, 31)),  # Jour de l'an
+        ("dans 6 semaines", TODAY, dt.date(2027, 1, 7)),  # a Thursday: kept
+        ("fin fevrier", TODAY, dt.date(2027, 2, 26)),
+        ("d ici fin mars", TODAY, dt.date(2027, 3, 31)),  # a Wednesday: kept
+        # Moving back would land on today or before: forward instead.
+        ("d'ici demain", dt.date(2026, 11, 27), dt.date(2026, 11, 30)),  # Friday → Monday
+        ("pour samedi", dt.date(2026, 11, 27), dt.date(2026, 11, 30)),
+    ],
+)
+def test_a_deadline_lands_on_a_business_day(said: str, today: dt.date, due: dt.date) -> None:
+    fields = fill(GoalFields(title="Lire 3 livres"), "time_bound", said, today=today)
+    assert fields.deadline == due
+    assert is_business_day(due)
+    assert check_goal(f"je veux lire 3 livres {said}", today=today).fields.deadline == due
+
+
+def test_the_moved_deadline_is_explained() -> None:
+    assert moved_deadline_note(dt.date(2027, 1, 29), dt.date(2027, 1, 29), TODAY) is None
+    assert moved_deadline_note(dt.date(2027, 1, 31), dt.date(2027, 1, 29), TODAY) == (
+        "Le dimanche 31 janvier 2027 tombe un week-end : échéance fixée au vendredi 29 janvier "
+        "2027, pour finir avant la pause."
+    )
+    assert moved_deadline_note(dt.date(2026, 11, 28), dt.date(2026, 11, 30), TODAY) == (
+        "Le samedi 28 novembre tombe un week-end : échéance fixée au lundi 30 novembre."
+    )
+
+
+def test_business_deadline_rules() -> None:
+    friday = dt.date(2026, 11, 27)
+    assert business_deadline(dt.date(2026, 11, 29), TODAY) == friday
+    assert business_deadline(friday, TODAY) == friday
+    assert business_deadline(dt.date(2026, 11, 28), friday) == dt.date(2026, 11, 30)
+    # A past day is kept as it is, so that the check can say it has passed.
+    assert business_deadline(dt.date(2026, 11, 22), TODAY) == dt.date(2026, 11, 22)
+    # Alsace-Moselle: 26 December 2030 (a Thursday) is a holiday there only.
+    assert business_deadline(dt.date(2030, 12, 26), TODAY) == dt.date(2030, 12, 26)
+    assert business_deadline(dt.date(2030, 12, 26), TODAY, "57") == dt.date(2030, 12, 24)
+
+
+@pytest.mark.parametrize("days", [3, 5, 9, 16, 30, 45, 61, 120])
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+def test_milestone_days_are_business_days_in_order(days: int, count: int) -> None:
+    deadline = business_deadline(TODAY + dt.timedelta(days=days), TODAY)
+    count = min(count, milestone_count_range(deadline, TODAY)[1])
+    dates = milestone_days(TODAY, deadline, count)
+    assert len(dates) == count and dates[-1] == deadline
+    assert dates == sorted(set(dates)) and dates[0] > TODAY
+    assert all(is_business_day(day) for day in dates)
+
+
+def test_milestone_days_keep_every_step_when_business_days_run_short() -> None:
+    # Thursday → Monday: Friday is the only business day before; three steps keep their days.
+    dates = milestone_days(TODAY, dt.date(2026, 11, 30), 3)
+    assert len(dates) == 3 and dates == sorted(set(dates))
+    low, high = milestone_count_range(dt.date(2026, 11, 30), TODAY)
+    assert (low, high) == (1, 2)  # Friday and the Monday deadline
+
+
+def test_a_step_on_a_weekend_moves_to_the_friday_before() -> None:
+    # 18 days from Thursday 26 November, 2 steps: the even middle is Saturday 5 December.
+    goal = GoalFields("Progresser en SQL", deadline=dt.date(2026, 12, 14))
+    dates = [due for _title, due in propose_milestones(goal, TODAY, count=2)]
+    assert dates == [dt.date(2026, 12, 4), dt.date(2026, 12, 14)]

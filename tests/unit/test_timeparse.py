@@ -1,4 +1,4 @@
-"""French reminder times in free text, against a fixed clock (coach.timeparse)."""
+"""French reminder times in free text, against a fixed clock (coach.language.times)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.timeparse import ParsedWhen, WhenError, WhenProblem, format_fr, parse_when
+from coach.language.times import ParsedWhen, WhenError, WhenProblem, format_fr, parse_when
 
 PARIS = ZoneInfo("Europe/Paris")
 # Wednesday 25 November 2026, 14:30 in Paris.

@@ -1,0 +1,39 @@
+"""coach.language.answers: short answers, and commands that are never answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coach import intake
+from coach.language.answers import is_command, is_none_answer
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    "text", ["/aide", "/help", " /refus", "/start", "/annuler@RebondBot", "/bilan"]
+)
+def test_commands_are_recognised(text: str) -> None:
+    assert is_command(text)
+
+
+@pytest.mark.parametrize("text", ["Thales", "1/2", "CDI / CDD", "et/ou", "Julie / Marc", "", "/ "])
+def test_answers_with_a_slash_are_not_commands(text: str) -> None:
+    assert not is_command(text)
+
+
+@pytest.mark.parametrize("slot", intake.SLOTS)
+@pytest.mark.parametrize("command", ["/aide", "/help", "/bilan"])
+def test_no_question_of_the_intake_stores_a_command(slot: str, command: str) -> None:
+    result = intake.validate_slot(slot, command, today=TODAY)
+    assert not result.ok
+    assert result.message and "commande" in result.message
+
+
+@pytest.mark.parametrize(
+    "text", ["aucune", "personne", "ils n'ont rien dit", "pas de date", "non, aucune"]
+)
+def test_none_answers(text: str) -> None:
+    assert is_none_answer(text)
