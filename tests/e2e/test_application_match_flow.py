@@ -15,7 +15,7 @@ from harness import Emulator
 from steps import cli, consent, text_of, until
 from test_feedback_flow import button_titled, has_button, log_rejection, says
 
-CHAT = 5_550_400
+CHAT = 5_550_800
 FEEDBACK = (
     "Merci pour votre venue. Vos réponses manquaient de clarté et votre expérience en magasin "
     "reste trop courte pour ce poste."

@@ -96,6 +96,9 @@ async def test_conversation_reminder_goes_through_rasa(
             "feedback_request",
             now,
             now=now,
+            # Due now even on a weekend: this test is about the way through Rasa, not the day
+            # (coach.reminders moves a computed day off weekends, unit-tested there).
+            business_day=False,
             payload={
                 "intent": "EXTERNAL_send_request",
                 "entities": {"rejection_id": str(rejection.id)},
