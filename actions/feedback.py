@@ -54,7 +54,6 @@ from coach.applications import (
     Match,
     Unknown,
     application_in_message,
-    company_display,
     match_application,
     plausible_company,
 )
@@ -593,7 +592,7 @@ class ActionStartFeedback(Action):
             )
         intent = _intent(tracker)
         pending = tracker.get_slot(PENDING_COMPANY)
-        pending = company_display(pending) if isinstance(pending, str) and pending else None
+        pending = writing.company(pending) if isinstance(pending, str) and pending else None
         adding = intent == "report_rejection" or (
             pending is not None and found is None and intent == "affirm"
         )

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from coach.language.fold import damerau_one, fold_keep_length
+from coach.language.writing import company
 
 __all__ = [
     "Ambiguous",
@@ -34,10 +35,8 @@ __all__ = [
     "Match",
     "Unknown",
     "application_in_message",
-    "company_display",
     "match_application",
     "mentioned_company",
-    "of_company",
     "plausible_company",
 ]
 
@@ -209,7 +208,7 @@ def match_application[A: HasCompany](
         return Match(hits[0])
     if hits:
         return Ambiguous(tuple(hits))
-    return Unknown(company_display(named))
+    return Unknown(company(named))
 
 
 def _logged_in_text[A: HasCompany](text: str, applications: Sequence[A]) -> list[A]:
@@ -304,31 +303,8 @@ def _cut(original: str, clean: str, candidate: str, near: int | None) -> str:
     pattern = re.compile(r"(?<![a-z0-9&])" + r"\s+".join(map(re.escape, candidate.split())))
     found = pattern.search(clean, near or 0) or pattern.search(clean)
     if found is None:
-        return company_display(candidate)
-    return company_display(original[found.start() : found.end()])
-
-
-def company_display(name: str) -> str:
-    """A company name fit to show: as typed, capitalised when typed all in lower case
-    (« leroy merlin » → « Leroy Merlin », « l'oreal » → « L'Oreal »)."""
-    name = " ".join((name or "").split()).strip(' .,;:!?«»"')
-    if not name or name != name.lower():
-        return name
-    words = []
-    for index, word in enumerate(name.split(" ")):
-        if index and word in _LOWER_WORDS:
-            words.append(word)
-            continue
-        words.append(re.sub(r"(^|['’-])(\w)", lambda m: m.group(1) + m.group(2).upper(), word))
-    return " ".join(words)
-
-
-def of_company(name: str) -> str:
-    """« de Decathlon », « d'Intersport », « d'L'Oréal » avoided: « de L'Oréal »."""
-    first = fold_keep_length(name[:1])
-    if first in "aeiouyh" and first and not re.match(r"(?i)l['’]", name):
-        return f"d'{name}"
-    return f"de {name}"
+        return company(candidate)
+    return company(original[found.start() : found.end()])
 
 
 def application_in_message[A: HasCompany](

@@ -59,7 +59,7 @@ async def test_loreal_is_not_filed_under_thales(action_db: str) -> None:
     add_rejection("Thales", "ingénieure qualité")
     dispatcher, slots = await start(text="l'oreal m'a rappelée")
     assert slots["flow_step"] == fb.WAIT
-    assert "L'Oreal n'est pas encore noté" in texts(dispatcher)[0]
+    assert "L'Oréal n'est pas encore noté" in texts(dispatcher)[0]
     loreal = add_rejection("L'Oréal", "cheffe de projet marketing")
     for typed in ("l'oreal m'a rappelée", "retour de loreal", "L’ORÉAL m'a répondu"):
         dispatcher, slots = await start(text=typed)
