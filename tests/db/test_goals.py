@@ -84,7 +84,7 @@ def test_a_goal_is_stored_with_evenly_spaced_milestones(session: Session) -> Non
     assert stored.first_steps == ["m'inscrire sur OpenClassrooms"]
     assert stored.review_every_days == 21 and stored.completed_at is None
     assert [(m.position, m.title, m.due_on) for m in stored.milestones] == [
-        (1, "2 modules sur 6", dt.date(2026, 12, 6)),
+        (1, "2 modules sur 6", dt.date(2026, 12, 4)),
         (2, "3 modules sur 6", dt.date(2026, 12, 17)),
         (3, "4 modules sur 6", dt.date(2026, 12, 28)),
         (4, "6 modules sur 6 : objectif atteint", dt.date(2027, 1, 7)),
@@ -164,8 +164,9 @@ def test_one_reminder_per_milestone_at_nine_local_and_periodic_reviews(session: 
     reviews = [r for r in scheduled if r.payload["intent"] == REVIEW_INTENT]
     assert all(r.kind == "milestone" and r.status == "pending" for r in scheduled)
     # 9:00 in Paris is 8:00 UTC in winter.
+    # The first milestone falls on Sunday 6 December: the business day before, Friday 4.
     assert [r.due_at for r in milestones] == [
-        dt.datetime(2026, 12, 6, 8, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 4, 8, tzinfo=dt.UTC),
         dt.datetime(2026, 12, 17, 8, tzinfo=dt.UTC),
         dt.datetime(2026, 12, 28, 8, tzinfo=dt.UTC),
         dt.datetime(2027, 1, 7, 8, tzinfo=dt.UTC),
@@ -210,10 +211,10 @@ def test_past_or_reached_milestones_get_no_reminder(session: Session) -> None:
         goal.milestones[2].id,
         goal.milestones[3].id,
     ]
-    # The review chain starts from that day: 1 January (28 December is 4 days away).
-    assert [r.due_at.date() for r in scheduled if r.payload["intent"] == REVIEW_INTENT] == [
-        dt.date(2027, 1, 1)
-    ]
+    # The review chain starts from that day: 1 January, a public holiday, moves to Monday 4
+    # January, 3 days before the last milestone (7 January): left out like any review that
+    # falls next to a milestone.
+    assert [r.due_at.date() for r in scheduled if r.payload["intent"] == REVIEW_INTENT] == []
 
 
 def test_a_muted_kind_schedules_nothing(session: Session) -> None:
@@ -456,7 +457,7 @@ def test_export_nests_milestones_in_their_goal(session: Session) -> None:
     assert [m["position"] for m in first["milestones"]] == [1, 2, 3, 4]
     milestone = first["milestones"][0]
     assert set(milestone) == {"id", "title", "due_on", "done_at", "position"}
-    assert milestone["due_on"] == "2026-12-06" and milestone["done_at"].startswith("2026-11-26")
+    assert milestone["due_on"] == "2026-12-04" and milestone["done_at"].startswith("2026-11-26")
     assert [m["position"] for m in second["milestones"]] == [1, 2, 3]
     [swot_row] = data["swot"]
     assert swot_row["strengths"] == ["Curiosité"] and swot_row["weaknesses"] == []
