@@ -61,6 +61,10 @@ class RasaRejected(RasaUnavailable):
     """Rasa refused the request itself (4xx: unknown intent, bad token, bad request).
     Sending it again would fail the same way."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 class RasaClient:
     def __init__(
@@ -90,6 +94,9 @@ class RasaClient:
         self._write = write_timeout
         self._deadline = deadline
         self._probe_deadline = probe_deadline
+        # deploy/rasa_server.py serves the current session's tracker; a Rasa started
+        # without it (plain `rasa run`) has only the whole conversation's.
+        self._session_route = True
 
     # -- public -------------------------------------------------------------------------
 
@@ -196,15 +203,28 @@ class RasaClient:
         )
 
     async def _tracker(self, sender_id: str, include_events: str, deadline: float | None) -> Any:
-        """One read of the conversation's tracker (Rasa's HTTP API), within the probe deadline."""
+        """One read of the conversation's tracker, within the probe deadline: its current
+        session (``/session``, deploy/rasa_server.py), whose cost does not grow with the
+        conversation, or the whole conversation where Rasa lacks that route."""
         params = {"include_events": include_events}
         if self._token:
             params["token"] = self._token
+        deadline = self._probe_deadline if deadline is None else deadline
+        if self._session_route:
+            try:
+                return await self._json(
+                    "GET",
+                    f"/conversations/{sender_id}/session",
+                    params=params,
+                    deadline=deadline,
+                )
+            except RasaRejected as error:
+                if error.status != 404:
+                    raise
+                log.info("Rasa has no session route: whole trackers are read")
+                self._session_route = False
         return await self._json(
-            "GET",
-            f"/conversations/{sender_id}/tracker",
-            params=params,
-            deadline=self._probe_deadline if deadline is None else deadline,
+            "GET", f"/conversations/{sender_id}/tracker", params=params, deadline=deadline
         )
 
     async def is_ready(self, *, deadline: float | None = None) -> bool:
@@ -246,7 +266,7 @@ class RasaClient:
             if not quiet:
                 log.warning("Rasa answered %d to %s %s", status, method, _route(path))
             if status < 500 and status not in _TRANSIENT_4XX:
-                raise RasaRejected(f"Rasa answered {status}")
+                raise RasaRejected(f"Rasa answered {status}", status)
             raise RasaUnavailable(f"Rasa answered {status}")
         try:
             return response.json()

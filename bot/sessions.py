@@ -4,8 +4,9 @@ Rasa loads, replays and featurises every event of the current session at each tu
 ships them to the action server with each custom action call: left alone, one sitting of
 200 turns costs about five times more per turn at its end than at its start. Rasa's tracker
 stores load only the events since the latest ``session_started`` event, so the relay starts
-a new session (Rasa's own ``action_session_start``, which carries the slots over as
-``carry_over_slots_to_new_session`` asks) once a conversation has had :data:`SESSION_TURNS`
+a new session (``action_session_start``, which carries the slots over as
+``carry_over_slots_to_new_session`` asks — each slot once, actions/session.py, where Rasa's
+own copies every earlier slot event) once a conversation has had :data:`SESSION_TURNS`
 turns in this one — but only at a safe point, where nothing pending depends on what came
 before:
 

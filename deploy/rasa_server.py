@@ -214,6 +214,71 @@ def install_compiled_action_validation() -> None:
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
 
 
+def install_event_class_cache() -> None:
+    """Find an event's class by its type name once, not at every event.
+
+    Rasa rebuilds each event it loads from the tracker store (``Event.from_parameters``),
+    and each time looks its class up by walking every subclass of ``Event`` and asking
+    ``inspect.isabstract`` of each: on a profile of a long conversation that walk was most
+    of the time spent loading a tracker. The classes are fixed once Rasa is imported, so a
+    found class is remembered by its type name; a name not found (or found nowhere yet)
+    still goes through Rasa's own lookup, with its default and its error."""
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    found: dict[str, Any] = {}
+
+    def resolve_by_type(type_name: str, default: Any = None) -> Any:
+        cls = found.get(type_name)
+        if cls is None:
+            cls = original(type_name, default)
+            if cls is not None and cls is not default:
+                found[type_name] = cls
+        return cls
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+
+
+SESSION_ROUTE = "/conversations/<conversation_id:path>/session"
+
+
+def install_session_route() -> None:
+    """``GET /conversations/<id>/session``: the tracker of the current session only.
+
+    Rasa's ``GET …/tracker`` loads every event of every session of the conversation, so
+    reading where a conversation stands (the relay before it starts a new session, before it
+    sends a reminder, after a crash) cost more the longer the person had talked to the bot.
+    This route answers the same JSON from the current session, as a message's turn loads
+    it (the session is renewed first if it expired, as the tracker route does), behind the
+    same token check."""
+    import rasa.server
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.shared.core.trackers import EventVerbosity
+    from sanic import response
+
+    original = rasa.server.create_app
+
+    def create_app(*args: Any, **kwargs: Any) -> Any:
+        app = original(*args, **kwargs)
+        token = kwargs.get("auth_token", args[2] if len(args) > 2 else None)
+
+        @app.get(SESSION_ROUTE, name="rebond_session_tracker")
+        @rasa.server.requires_auth(app, token)
+        @rasa.server.ensure_loaded_agent(app)
+        async def session_tracker(request: Any, conversation_id: str) -> Any:
+            verbosity = rasa.server.event_verbosity_parameter(request, EventVerbosity.AFTER_RESTART)
+            processor = app.ctx.agent.processor
+            tracker = await processor.fetch_tracker_and_update_session(
+                conversation_id, output_channel=CollectingOutputChannel()
+            )
+            await processor.save_tracker(tracker)
+            return response.json(tracker.current_state(verbosity))
+
+        return app
+
+    rasa.server.create_app = create_app
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -235,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     install_structlog_redaction(rasa_main)
     install_compiled_action_validation()
+    install_event_class_cache()
+    install_session_route()
     rasa_main.main()
     return 0
 

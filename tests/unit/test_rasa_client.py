@@ -308,11 +308,35 @@ async def test_recent_events_reads_the_events_since_the_last_restart() -> None:
     client = client_for(rasa)
     assert await client.recent_events("4242") == events
     (request,) = rasa.requests
-    assert request.url.path == "/conversations/4242/tracker"
+    assert request.url.path == "/conversations/4242/session"
     assert request.url.params["include_events"] == "AFTER_RESTART"
     assert request.url.params["token"] == "secret"
     with pytest.raises(RasaUnavailable):
         await client_for(Rasa(answer(200, {"events": None}))).recent_events("4242")
+
+
+async def test_trackers_come_from_the_session_route_or_the_whole_tracker_without_it() -> None:
+    # deploy/rasa_server.py serves /session; a plain `rasa run` answers 404 there, once: the
+    # client then reads /tracker, and keeps doing so.
+    async def plain(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/session"):
+            return httpx.Response(404, json={"status": "failure"})
+        return httpx.Response(200, json={"active_loop": {"name": "goal_form"}})
+
+    rasa = Rasa(plain)
+    client = client_for(rasa)
+    assert (await client.dialogue_state("4242"))[0] == "goal_form"
+    assert (await client.dialogue_state("4242"))[0] == "goal_form"
+    assert [r.url.path.rsplit("/", 1)[-1] for r in rasa.requests] == [
+        "session",
+        "tracker",
+        "tracker",
+    ]
+    # Any other refusal of the session route is not taken for a missing route.
+    refused = Rasa(answer(401, {"status": "failure"}))
+    with pytest.raises(RasaUnavailable):
+        await client_for(refused).dialogue_state("4242")
+    assert [r.url.path.rsplit("/", 1)[-1] for r in refused.requests] == ["session"]
 
 
 async def test_reads_fail_as_unavailable_and_within_their_deadline() -> None:

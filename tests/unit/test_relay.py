@@ -492,7 +492,7 @@ class TrackerRasa:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
-            assert request.url.path == "/conversations/4242/tracker"
+            assert request.url.path == "/conversations/4242/session"
             return httpx.Response(
                 200,
                 json={

@@ -107,7 +107,7 @@ class ScriptedRasa:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        if path.endswith("/tracker"):
+        if path.endswith("/session"):
             self.calls.append("tracker")
             return httpx.Response(200, json=self.state)
         if path.endswith("/execute"):
