@@ -157,6 +157,8 @@ def endpoints_document(
     endpoints = {
         "action_endpoint": {
             "url": f"http://127.0.0.1:{action_port}/webhook",
+            # The domain goes only to the actions marked send_domain in domain.yml.
+            "enable_selective_domain": True,
             "headers": {ACTION_SECRET_HEADER: f"${{{ACTION_SECRET_ENV}}}"},
         },
         "tracker_store": tracker,
