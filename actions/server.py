@@ -218,6 +218,27 @@ def run_workers(serve: Any, count: int, sock: socket.socket) -> int:
     return 0 if status == 0 else 1
 
 
+def selective_domain_executor() -> ActionExecutor:
+    """rasa-sdk's executor, for Rasa's selective domain.
+
+    Rasa sends its domain only to the actions marked ``send_domain`` in domain.yml (the
+    endpoints enable ``enable_selective_domain``). This rasa-sdk refuses a call without a
+    domain unless it carries a digest of one it already holds — a mechanism of later Rasa
+    versions that Rasa 3.6 does not have, so every other action would fail. The actions
+    not marked do not read the domain: they get an empty one."""
+    from rasa_sdk.executor import ActionExecutor
+
+    class SelectiveDomainExecutor(ActionExecutor):
+        def update_and_return_domain(
+            self, payload: dict[str, Any], action_name: str
+        ) -> dict[str, Any] | None:
+            if payload.get("domain") is None and payload.get("domain_digest") is None:
+                return {}
+            return super().update_and_return_domain(payload, action_name)  # type: ignore[no-any-return]
+
+    return SelectiveDomainExecutor()
+
+
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -227,9 +248,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return 2
     configure_logging(args.log_level)
 
-    from rasa_sdk.executor import ActionExecutor
-
-    executor = ActionExecutor()
+    executor = selective_domain_executor()
     executor.register_package(args.actions)
     app = build_app(executor, secret)
     log.info(
