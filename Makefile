@@ -97,8 +97,25 @@ rasa-test: $(MODEL)
 	@# SPEC's 0.92, which the assistant does not meet yet (see README, Measured figures).
 	@$(PY) -m devtools.check_nlu var/results/nlu --min-accuracy 0.82 --with-detector
 
+# The end-to-end suite on the production configuration first: PostgreSQL for the app and for
+# Rasa's tracker store (two fresh databases of the run on E2E_POSTGRES_URL's server, dropped at
+# the end) and Rasa's Redis lock store (E2E_REDIS_URL, a key prefix of the run's own); then the
+# tests marked sqlite_pass on SQLite without a lock store (the local chat's configuration).
+# An empty or unreachable E2E_POSTGRES_URL / E2E_REDIS_URL fails (tests/e2e/backends.py);
+# SKIP_POSTGRES=1 runs the whole suite on SQLite instead and says so.
+E2E_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+E2E_REDIS_URL ?= redis://127.0.0.1:6379/0
 e2e: $(MODEL) node_modules/.installed
-	@$(PY) -m pytest tests/e2e -q
+	@if [ "$(SKIP_POSTGRES)" = 1 ]; then \
+		echo "⚠ skipped the PostgreSQL + Redis pass of tests/e2e (SKIP_POSTGRES=1): only SQLite was tested"; \
+		E2E_BACKEND=sqlite $(PY) -m pytest tests/e2e -q; \
+	else \
+		echo "→ tests/e2e on PostgreSQL + Redis (production configuration)"; \
+		E2E_BACKEND=postgres E2E_POSTGRES_URL='$(E2E_POSTGRES_URL)' E2E_REDIS_URL='$(E2E_REDIS_URL)' \
+			$(PY) -m pytest tests/e2e -q; \
+		echo "→ tests/e2e marked sqlite_pass on SQLite (the local chat's configuration)"; \
+		E2E_BACKEND=sqlite $(PY) -m pytest tests/e2e -q -m sqlite_pass; \
+	fi
 
 ## Scanner: checkov over the Dockerfile and the Docker stack's files ---------------------
 # checkov has a dockerfile framework but none for docker-compose: its secrets framework reads
@@ -131,24 +148,37 @@ nlu-eval: $(RASA_VENV)/.installed
 	@$(PY) -m devtools.check_nlu var/results/cv
 
 # Feedback analyzer (SPEC §9): the shipped weights must be what the training split gives,
-# then the held-out scores against regression bars just under the figures measured on
-# 2026-12-05 (theme 0.849, kind 0.916, signals 0.835; the SPEC's 0.85 theme bar is missed
-# by 0.001 and the README says so), then the split written in another voice.
+# then the held-out scores against bars just under the figures measured on 2026-12-05 after
+# the sixth training batch (theme 0.858, kind 0.922, signals 0.830: the SPEC's 0.85 / 0.90
+# are met), then the split written in another voice.
 eval: $(VENV)/.installed eval-voice
 	@$(PY) -m coach.feedback_model --check
-	@$(PY) -m devtools.eval_feedback data/feedback/heldout.yml --min-theme-f1 0.84 --min-kind-accuracy 0.90 --min-signal-f1 0.82
+	@$(PY) -m devtools.eval_feedback data/feedback/heldout.yml --min-theme-f1 0.85 --min-kind-accuracy 0.91 --min-signal-f1 0.82
 	@$(PY) -m devtools.eval_crisis --min-recall 0.65 --max-false-alarm-rate 0.07 --max-feedback-alarms 0
+	@$(PY) -m devtools.eval_tiers --max-none-for-crisis 1 --max-ambiguous-missed 2 --max-negative-checks 0.07
 
 # The split written in another voice (never tuned on). SPEC §9 asks theme micro-F1 >= 0.90,
 # kind accuracy >= 0.93 and personal_attack precision >= 0.90 there; only the last is met
-# (1.000), the others are regression bars under the 0.758 / 0.877 measured on 2026-12-05.
+# (1.000), the others are regression bars under the 0.767 / 0.896 measured on 2026-12-05.
 eval-voice: $(VENV)/.installed
-	@$(PY) -m devtools.eval_feedback data/feedback/test_voice.yml --min-theme-f1 0.74 --min-kind-accuracy 0.86 --min-personal-attack-precision 0.90
+	@$(PY) -m devtools.eval_feedback data/feedback/test_voice.yml --min-theme-f1 0.755 --min-kind-accuracy 0.885 --min-personal-attack-precision 0.90
+
+# Two Rasa servers, two action servers and two bots in webhook mode behind local balancers,
+# against the emulator, on fresh PostgreSQL databases and Redis (devtools/cluster.py):
+# conversations, 10 000 reminders by both bots, kill -9 of one of each; prints the figures.
+.PHONY: cluster
+cluster: $(MODEL) $(VENV)/.installed node_modules/.installed
+	@$(PY) -m devtools.cluster
 
 bench: $(MODEL) $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devtools.bench_chat
 	@$(PY) -m devtools.bench_chat --fresh --users 20 --turns 15
+	@$(PY) -m devtools.bench_chat --fresh --users 20 --turns 15 --tracker-url '$(E2E_POSTGRES_URL)'
+	@$(PY) -m devtools.bench_chat --fresh --users 20 --turns 15 --tracker-url '$(E2E_POSTGRES_URL)' \
+		--rasa-workers 2 --action-workers 2 --lock-store redis://127.0.0.1:6379/3
+	@$(PY) -m devtools.bench_chat --fresh --users 100 --turns 15
 	@$(PY) -m devtools.bench_turns
+	@$(PY) -m devtools.bench_turns --tracker-url '$(E2E_POSTGRES_URL)'
 	@$(PY) -m devtools.bench_reminders --count 10000 --rate 30
 	@$(PY) -m devtools.bench_charts
 	@$(PY) -m devtools.bench_safety --rounds 3

@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from actions.careful import careful_window
 from actions.common import QuietAsk, first_name, sessions, telegram_user_id, with_user
 from actions.flow import (
     NEXT_STEP_BUTTONS,
@@ -31,6 +32,8 @@ from actions.flow import (
     stop_events,
     stop_slots,
 )
+from actions.thought_record import offer as offer_thought_record
+from coach.crisis_tiers import CAREFUL_BETTER, CAREFUL_HEARD, RESUME_BUTTON, is_feeling_better
 from coach.db import transaction
 from coach.emotions import (
     JOURNAL_INTRO,
@@ -55,6 +58,7 @@ from coach.language.times import format_fr
 from coach.models import User
 from coach.rejections import get_rejection, latest_rejection, record_mood
 from coach.reminders import user_zone
+from coach.thought_record import is_self_blame
 from coach.users import find_user
 
 log = logging.getLogger(__name__)
@@ -122,6 +126,8 @@ class ValidateMoodForm(_OneQuestionForm):
         if stop:
             return {"mood": None, **stop_slots(stop)}
         mood = classify_mood(value) if isinstance(value, str) else None
+        if mood is None and isinstance(value, str) and is_self_blame(value):
+            mood = "doute"  # « ils ont vu que je ne valais rien »: a verdict on oneself
         if mood:
             return {"mood": mood}
         dispatcher.utter_message(text=MOOD_NOT_UNDERSTOOD, buttons=MOOD_BUTTON_LIST)
@@ -150,6 +156,8 @@ def _moods_from_message(tracker: Tracker) -> tuple[str, tuple[str, ...]]:
         return found, named
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
     fallback = "ca_va" if intent == "express_positive_emotion" else "deception"
+    if is_self_blame(text):
+        fallback = "doute"
     return fallback, (fallback,)
 
 
@@ -165,6 +173,8 @@ class ActionRespondMood(Action):
         stopped = stop_events(dispatcher, tracker, "mood_form", reset=["mood"])
         if stopped is not None:
             return stopped
+        if careful_window(tracker):
+            return _careful_mood(dispatcher, tracker)
         # One point per check-in on the mood chart (classify_mood's pick); the answer
         # acknowledges every feeling named.
         mood, moods = _moods_from_message(tracker)
@@ -191,8 +201,33 @@ class ActionRespondMood(Action):
         )
         if company:
             dispatcher.utter_message(text=professional_reminder(company))
+        done = [SlotSet("mood", None), SlotSet("flow_step", NEXT_STEPS)]
+        text = _latest_text(tracker)
+        if is_self_blame(text):
+            # A self-blaming thought: the exercise is offered in place of the next steps,
+            # which « Pas maintenant » brings back (actions/thought_record.py).
+            return [*done, *offer_thought_record(dispatcher, text)]
         dispatcher.utter_message(text=NEXT_STEPS_QUESTION, buttons=NEXT_STEP_BUTTONS)
-        return [SlotSet("mood", None), SlotSet("flow_step", NEXT_STEPS)]
+        return done
+
+
+def _careful_mood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The hour after a crisis answer (coach/crisis_tiers.py): no verdict, no reading of
+    the mood, nothing stored, no strategies or next steps; « ça va mieux » is welcomed
+    gently and the person chooses whether to go on."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    mood = tracker.get_slot("mood")
+    better = (
+        text.startswith("/express_positive_emotion")
+        or is_feeling_better(text)
+        or mood == "ca_va"
+        or (not text.startswith("/") and classify_mood(text) == "ca_va")
+    )
+    if better:
+        dispatcher.utter_message(text=CAREFUL_BETTER, buttons=[RESUME_BUTTON])
+    else:
+        dispatcher.utter_message(text=CAREFUL_HEARD)
+    return [SlotSet("mood", None)]
 
 
 # --------------------------------------------------------------------------- journal
@@ -345,6 +380,7 @@ KIND_TITLES: Final = {
     "successes": "Réussites",
     "reflection": "Bilan de la semaine",
     "interview": "Retour sur l'entretien",
+    "thought_record": "Exercice sur une pensée",
 }
 JOURNAL_BUTTONS: Final = [
     {"title": "✍️ Écrire une entrée", "payload": "/journal_write"},

@@ -21,7 +21,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.careful import CLEARED_SLOT, careful_window
 from actions.common import MAIN_TOPICS, sessions, telegram_user_id
+from coach.crisis_tiers import CAREFUL_RESUME, where_we_were
 from coach.db import transaction
 from coach.emotions import PAUSE_REPLY, is_pause_request
 from coach.language import writing
@@ -42,6 +44,7 @@ FORMS: Final = (
     "star_form",
     "swot_form",
     "goal_form",
+    "thought_form",
 )
 #: The forms about one rejection of the intake (the ``company`` slot names it).
 INTAKE_FORMS: Final = ("intake_form", "mood_form", "journal_form", "successes_form")
@@ -283,6 +286,8 @@ class ActionResumeConversation(Action):
         )
         if flow not in INTAKE_FORMS and flow != NEXT_STEPS:
             about = ""  # the company slot belongs to the intake
+        if careful_window(tracker):
+            return _resume_carefully(dispatcher, tracker, flow)
         if flow == INTERPRETATION:
             dispatcher.utter_message(
                 text="Reprenons la lecture de votre retour là où nous en étions.",
@@ -304,6 +309,41 @@ class ActionResumeConversation(Action):
             buttons=MAIN_TOPICS,
         )
         return [SlotSet("paused_flow", None)]
+
+
+def _resume_carefully(
+    dispatcher: CollectingDispatcher, tracker: Tracker, flow: str | None
+) -> list[dict[str, Any]]:
+    """« On reprend » in the hour after a crisis answer: a gentle word, where we were, and
+    the paused flow goes on (the rules reopen a form). The careful hour ends here: the
+    person chose to go on (``crisis_cleared_at``)."""
+    company = tracker.get_slot("company")
+    named = (
+        writing.company(company)
+        if isinstance(company, str) and company and flow in (*INTAKE_FORMS, NEXT_STEPS)
+        else None
+    )
+    where = where_we_were(flow, named)
+    text = f"{CAREFUL_RESUME} {where}".strip()
+    cleared = SlotSet(CLEARED_SLOT, dt.datetime.now(dt.UTC).timestamp())
+    if flow == INTERPRETATION:
+        dispatcher.utter_message(
+            text=f"{CAREFUL_RESUME} Nous en étions à la lecture de votre retour.",
+            buttons=[NEXT_INTERPRETATION_STEP],
+        )
+        return [SlotSet("paused_flow", None), SlotSet("flow_step", INTERPRETATION), cleared]
+    if flow in FORMS:
+        dispatcher.utter_message(text=text)
+        return [SlotSet("paused_flow", None), SlotSet("flow_stop", None), cleared]
+    if flow == NEXT_STEPS:
+        dispatcher.utter_message(text=f"{text} {NEXT_STEPS_QUESTION}", buttons=NEXT_STEP_BUTTONS)
+        return [SlotSet("paused_flow", None), cleared]
+    dispatcher.utter_message(
+        text="D'accord. Nous n'avions rien laissé en suspens : par quoi voulez-vous commencer, "
+        "quand vous vous sentirez prêt·e ?",
+        buttons=MAIN_TOPICS,
+    )
+    return [SlotSet("paused_flow", None), cleared]
 
 
 def deactivate_for_safety(tracker: Tracker) -> list[dict[str, Any]]:

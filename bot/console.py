@@ -192,7 +192,10 @@ async def run_console(settings: Settings) -> None:
         shown.set()
         lines = _stdin_lines(asyncio.get_running_loop(), shown)
         while (line := await lines.get()) is not None:
-            chat.show(await chat.answer(line))
+            replies = await chat.answer(line)
+            chat.show(replies)
+            # After a crisis answer is on screen: the person's own safety plan.
+            chat.show(await relay.follow_up(chat.speaker, replies))
             await asyncio.to_thread(chat.forget_files_if_erased)
             shown.set()
         stop.set()

@@ -63,11 +63,13 @@ Guarantees (and their limits)
 - **Rates.** A token bucket paces this process at ``rate_per_second`` (Telegram allows about
   30 messages/s per bot), with a burst of a quarter second's worth to make up for short
   stalls (PTB's ``AIORateLimiter`` allows a whole second's), and two messages to the same chat
-  are at least
-  ``per_chat_interval`` apart. With a ``shared_budget`` (the Telegram front-end always
-  passes one), the rate is the bot token's, shared by all its processes through one
-  database row (:mod:`coach.send_budget`); ``per_chat_interval`` stays per process. Other
-  messages the bot sends (replies) are not counted here; the application's
+  are at least ``per_chat_interval`` apart, counted from the end of the previous send. With
+  a ``shared_budget`` (the Telegram front-end always passes one), the rate is the bot
+  token's, shared by all its processes through one database row (:mod:`coach.send_budget`).
+  ``per_chat_interval`` holds across processes too: a chat is claimed by one dispatcher at a
+  time, and not within ``per_chat_interval`` of another's last send to it
+  (:func:`coach.reminders.claim_due`). Other messages the bot sends (replies) are not
+  counted here; the application's
   ``AIORateLimiter`` covers them.
 
 ``deliver`` contract: raise only if *nothing* reached the user. Once a first message went
@@ -466,7 +468,7 @@ class ReminderDispatcher:
                 return 0
             self._chat_next[snapshot.chat_id] = time.monotonic() + self._per_chat
             try:
-                shown = await asyncio.wait_for(self._deliver(snapshot), self._deliver_timeout)
+                shown = await self._timed_deliver(snapshot)
             except RasaRejected as error:
                 # Rasa refused the request itself (4xx): not an outage, it would fail again.
                 await self._retry(snapshot, type(error).__name__)
@@ -514,6 +516,17 @@ class ReminderDispatcher:
             return await self._finish(snapshot)
 
     # -- outcomes -------------------------------------------------------------------------
+
+    async def _timed_deliver(self, snapshot: ReminderSnapshot) -> object:
+        try:
+            return await asyncio.wait_for(self._deliver(snapshot), self._deliver_timeout)
+        finally:
+            # Also counted from the end of the send: what the person receives is spaced by
+            # ``per_chat_interval`` whatever the time a send takes.
+            chat = snapshot.chat_id
+            self._chat_next[chat] = max(
+                self._chat_next.get(chat, 0.0), time.monotonic() + self._per_chat
+            )
 
     async def _finish(self, snapshot: ReminderSnapshot) -> int:
         try:
@@ -655,7 +668,13 @@ class ReminderDispatcher:
 
     def _claim_sync(self, now: dt.datetime) -> ClaimResult:
         with transaction(self._sessions) as session:
-            return claim_due(session, worker_id=self.worker_id, now=now, limit=self._batch_size)
+            return claim_due(
+                session,
+                worker_id=self.worker_id,
+                now=now,
+                limit=self._batch_size,
+                chat_interval=dt.timedelta(seconds=self._per_chat),
+            )
 
     def _begin_sync(self, reminder_id: int, now: dt.datetime) -> bool:
         with transaction(self._sessions) as session:

@@ -288,6 +288,16 @@ class Gateway:
         except TelegramError as error:
             log.error("could not send the crisis answer (%s)", type(error).__name__)
         self._relay.after_crisis(speaker)
+        await self._follow_up(chat_id, speaker, self._relay.crisis_reply())
+
+    async def _follow_up(self, chat_id: int, speaker: Speaker, shown: list[Reply]) -> None:
+        """After a crisis answer went out: the person's safety plan, or the offer of one."""
+        more = await self._relay.follow_up(speaker, shown)
+        if more:
+            try:
+                await self._send(chat_id, more)
+            except TelegramError as error:
+                log.warning("could not send the safety plan (%s)", type(error).__name__)
 
     def _admit(self, chat_id: int) -> bool:
         now = self._clock()
@@ -379,6 +389,7 @@ class Gateway:
                 replies = await self._answer(update)
             if replies:
                 await self._send(chat_id, replies)
+                await self._follow_up(chat_id, _speaker_of(update), replies)
         except Exception as error:
             log.error("update not answered (%s)", type(error).__name__, exc_info=False)
             with contextlib.suppress(TelegramError):

@@ -1,8 +1,14 @@
 """The conversation relay shared by Telegram and the local chat.
 
-Order of checks for every message: input sanity → crisis (deterministic, before anything
-else, so it works even when Rasa or the database is down) → consent gate (no text of a
-person who has not consented ever reaches storage) → Rasa → front-end directives.
+Order of checks for every message: input sanity → crisis tiers (coach/crisis_tiers.py:
+``crisis`` is deterministic and before anything else, so it works even when Rasa or the
+database is down; ``ambiguous`` gets a short check with 3114, bot/careful.py) → in the hour
+after a crisis, « on reprend » / « ça va mieux » routed without the classifier → consent
+gate (no text of a person who has not consented ever reaches storage; the same read tells
+whether a part of their safety plan takes the text, which then goes there and never to
+Rasa) → Rasa → front-end directives. After a crisis answer went out, the front-end asks
+:meth:`Relay.follow_up` for the person's own safety plan (read with a short timeout, never
+before the lines).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import preferences
+from bot import careful, preferences
+from bot import safety_plan as plan_chat
 from bot.dispatcher import CALLBACK_PREFIX as REMINDER_PREFIX
 from bot.dispatcher import (
     UNKNOWN_REMINDER,
@@ -32,10 +39,12 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rendering import Reply, parse_rasa_messages
 from bot.sessions import SESSION_TURNS, TurnCounter, is_safe_point
 from coach import charts
+from coach.crisis_tiers import ambiguous_evidence
 from coach.db import transaction
-from coach.feedbacks import mood_series, patterns_for
+from coach.feedbacks import patterns_for
 from coach.interpretation import CHART_MOOD, CHART_THEMES, charts_to_draw
 from coach.language.dates import format_date_fr
+from coach.mood_history import MoodHistoryInput, history_input
 from coach.privacy import erase_person, export_user, forget_unconsented
 from coach.reminders import ReminderSnapshot, user_day
 from coach.reminders import cancel as cancel_reminder
@@ -93,7 +102,10 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "export": "Recevoir mes données",
     "supprimer": "Effacer mes données",
     "annuler": "Annuler en cours de route",
+    "plan": "Mon plan de sécurité",
 }
+# Commands the bot answers itself, without Rasa (their text never reaches the tracker).
+PLAN_COMMAND = "plan"
 # What may reach Rasa before consent: commands and buttons only, never typed text.
 PRE_CONSENT_PAYLOADS = frozenset(
     {"/start", "/consent_accept", "/consent_decline", "/help", "/privacy"}
@@ -132,7 +144,11 @@ THEMES_CAPTION = "Les thèmes de vos retours"
 FORM_ACTIVE_SECONDS = 30 * 60
 FORM_DEFER_SECONDS = 10 * 60
 SWOT_CAPTION = "Votre SWOT du {day}"
-MOOD_CAPTION = "Votre humeur au fil du temps"
+MOOD_CAPTION = "Votre humeur, jour par jour, et vos refus"
+MOOD_CHART_FAILED = (
+    "Je n'ai pas réussi à dessiner votre humeur cette fois-ci, excusez-moi. Vos humeurs sont "
+    "bien enregistrées : redemandez-la dans un moment."
+)
 # The mood chart needs a line: one point says nothing about a trend.
 ERASED = (
     "C'est fait : toutes vos données ont été effacées, conversation comprise. "
@@ -147,6 +163,11 @@ ERASE_FAILED = (
 CONSENT_READ_SECONDS = 3.0
 #: The whole turn answers within this many seconds (SPEC §10: 35 s with the sending).
 TURN_SECONDS = 32.0
+#: What follows a crisis answer (the person's plan, or the offer to prepare one) is read
+#: within this many seconds, or not at all: the lines went out already.
+FOLLOW_UP_SECONDS = 3.0
+#: The offer to prepare a plan is made at most this often to one person (in seconds).
+PLAN_OFFER_EVERY = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -175,6 +196,7 @@ class Relay:
         self._tracker_url = tracker_url
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._background: set[asyncio.Task[None]] = set()
+        self._plan_offered: dict[int, float] = {}
 
     # -- entry points -------------------------------------------------------------------
     async def handle_text(
@@ -189,6 +211,14 @@ class Relay:
             # The answer first, with no I/O at all; the pause is recorded afterwards.
             self.after_crisis(speaker)
             return self.crisis_reply()
+        if ambiguous_evidence(text) is not None and await careful.check_wanted(
+            self._sessions,
+            speaker.telegram_user_id,
+            now=self._clock(),
+            read_seconds=CONSENT_READ_SECONDS,
+        ):
+            # Crisis tiers: ``ambiguous`` gets the short check (3114, two buttons).
+            return careful.check_replies(text)
         if len(text) > MAX_MESSAGE_CHARS:
             return [Reply(text=TOO_LONG.format(length=len(text)))]
         if text.startswith("/"):
@@ -197,6 +227,19 @@ class Relay:
             text = text.lstrip("/ \t\r\n\f\v")
             if not text:
                 return [Reply(text=UNKNOWN_COMMAND.format(command="/"))]
+        routed = await careful.careful_route(
+            self._rasa,
+            self._sessions,
+            speaker.telegram_user_id,
+            sender_id_for(speaker.telegram_user_id),
+            text,
+            now=self._clock(),
+            read_seconds=CONSENT_READ_SECONDS,
+        )
+        if routed is not None:
+            # The hour after a crisis answer: « on reprend » / « ça va mieux » never depend
+            # on the classifier (bot/careful.py).
+            return await self._relay(speaker, routed, typed=False, key=key)
         return await self._relay(speaker, text, typed=True, key=key)
 
     async def handle_command(
@@ -209,8 +252,12 @@ class Relay:
         if rest and detect_crisis(rest):
             self.after_crisis(speaker)
             return self.crisis_reply()
+        if rest and ambiguous_evidence(rest) is not None:
+            return careful.check_replies(rest)
         words = command.lstrip("/").split("@", 1)[0].split(maxsplit=1)
         name = words[0].lower() if words else ""
+        if name == PLAN_COMMAND:
+            return await self._plan_step(speaker, plan_chat.show, key=None)
         payload = COMMANDS.get(name)
         if payload is None:
             return [Reply(text=UNKNOWN_COMMAND.format(command=f"/{name}"[:40]))]
@@ -222,6 +269,17 @@ class Relay:
         if not payload:
             return [Reply(text=EXPIRED_BUTTON)]
         payload = _clean(payload)
+        if payload == careful.UNWELL_PAYLOAD:
+            # « Je ne vais pas bien » after the ambiguous check: the crisis answer, recorded.
+            self.after_crisis(speaker)
+            return self.crisis_reply()
+        if payload == careful.SEARCH_PAYLOAD:
+            shown = await careful.search_replies(
+                self._rasa, sender_id_for(speaker.telegram_user_id)
+            )
+            return await self._noted(speaker, shown)
+        if plan_chat.is_plan_payload(payload):
+            return await self._plan_step(speaker, plan_chat.handle, key=payload)
         if payload.startswith(preferences.PREFIX):
             try:
                 reply = await asyncio.to_thread(
@@ -343,6 +401,51 @@ class Relay:
                 log.warning("safety pause postponed (%s)", type(error).__name__)
                 await asyncio.sleep(delay)
 
+    async def follow_up(self, speaker: Speaker, shown: list[Reply]) -> list[Reply]:
+        """What the front-end sends once ``shown`` went out: after a crisis answer, the
+        person's own safety plan (or, at most once a day, the offer to prepare one); else
+        nothing. Read within :data:`FOLLOW_UP_SECONDS`; a database that is down or slow
+        means nothing more is said (the lines were given already)."""
+        if not any(reply.text == CRISIS_REPLY for reply in shown):
+            return []
+        uid = speaker.telegram_user_id
+        now = asyncio.get_running_loop().time()
+        offer = now - self._plan_offered.get(uid, float("-inf")) >= PLAN_OFFER_EVERY
+        try:
+            replies = await asyncio.wait_for(
+                asyncio.to_thread(
+                    plan_chat.after_crisis, self._sessions, uid, now=self._clock(), offer=offer
+                ),
+                FOLLOW_UP_SECONDS,
+            )
+        except (SQLAlchemyError, TimeoutError) as error:
+            log.warning("no follow-up to the crisis answer (%s)", type(error).__name__)
+            return []
+        if any(reply.buttons for reply in replies):
+            if len(self._plan_offered) >= 10_000:
+                self._plan_offered.clear()
+            self._plan_offered[uid] = now
+        return replies
+
+    async def _plan_step(
+        self,
+        speaker: Speaker,
+        step: Callable[..., Reply | list[Reply]],
+        *,
+        key: str | None,
+    ) -> list[Reply]:
+        """One step of the safety plan (bot/safety_plan.py): /plan, a ``plan:`` button or a
+        part typed by the person (``key`` is the payload or the text)."""
+        args = (self._sessions, speaker.telegram_user_id) + (() if key is None else (key,))
+        try:
+            done = await asyncio.wait_for(
+                asyncio.to_thread(step, *args, now=self._clock()), TURN_SECONDS
+            )
+        except (SQLAlchemyError, TimeoutError) as error:
+            log.error("safety plan unavailable (%s)", type(error).__name__)
+            return [Reply(text=DB_DOWN)]
+        return await self._noted(speaker, done if isinstance(done, list) else [done])
+
     async def wait_background(self, timeout: float = 10.0) -> None:
         """Let the crisis follow-ups finish (tests, shutdown)."""
         if self._background:
@@ -365,13 +468,23 @@ class Relay:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
-            consented = await asyncio.wait_for(
-                asyncio.to_thread(self._consented, speaker.telegram_user_id),
+            # One read tells consent and whether a part of the safety plan takes this text.
+            consented, for_plan = await asyncio.wait_for(
+                asyncio.to_thread(
+                    plan_chat.gate,
+                    self._sessions,
+                    speaker.telegram_user_id,
+                    typed=typed,
+                    now=self._clock(),
+                ),
                 CONSENT_READ_SECONDS,
             )
         except (SQLAlchemyError, TimeoutError) as error:
             log.error("database unavailable (%s)", type(error).__name__)
             return [Reply(text=DB_DOWN)]
+        if for_plan:
+            # Written into the plan, never sent to Rasa (bot/safety_plan.py).
+            return await self._plan_step(speaker, plan_chat.answer, key=message)
         if not consented:
             intent = message.split("{", 1)[0]
             if typed or intent not in PRE_CONSENT_PAYLOADS:
@@ -459,6 +572,9 @@ class Relay:
         if reply.directive == "charts":
             shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
             return shown + await asyncio.to_thread(self._charts, uid)
+        if reply.directive == "mood_chart":
+            shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
+            return shown + await asyncio.to_thread(self._mood_history, uid)
         if reply.directive == "swot_chart":
             shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
             return shown + await asyncio.to_thread(self._swot_chart, uid)
@@ -490,15 +606,14 @@ class Relay:
             if user is None:
                 return []
             patterns = patterns_for(session, user)
-            moods = mood_series(session, user)
-            timezone = user.timezone
+            history = history_input(session, user, now=self._clock())
         # The same rule as the action's sentence announcing them (coach.interpretation).
-        to_draw = charts_to_draw(patterns, len(moods))
+        to_draw = charts_to_draw(patterns, len(history.moods))
         wanted: list[tuple[str, Callable[[], bytes], str]] = []
         if CHART_THEMES in to_draw:
             wanted.append(("themes", lambda: charts.themes_chart(patterns), THEMES_CAPTION))
         if CHART_MOOD in to_draw:
-            wanted.append(("mood", lambda: charts.mood_chart(moods, timezone), MOOD_CAPTION))
+            wanted.append(("mood", lambda: _mood_png(history), MOOD_CAPTION))
         replies: list[Reply] = []
         failed = False
         for name, draw, caption in wanted:
@@ -506,7 +621,7 @@ class Relay:
                 png = draw()
             except Exception as error:
                 # A drawing failure costs that picture only, never the rest of the turn.
-                # Charts hold only our own labels and counts: no user text in this log.
+                # The error's message may quote a company name: only its type is logged.
                 log.error("could not draw the %s chart (%s)", name, type(error).__name__)
                 failed = True
                 continue
@@ -514,6 +629,21 @@ class Relay:
         if failed:
             replies.append(Reply(text=CHART_FAILED))
         return replies
+
+    def _mood_history(self, telegram_user_id: int) -> list[Reply]:
+        """The mood history alone (« mon humeur ce mois-ci »): the daily line, the calendar
+        of the last six weeks and the rejections on it."""
+        with self._sessions() as session:
+            user = find_user(session, telegram_user_id)
+            if user is None:
+                return []
+            history = history_input(session, user, now=self._clock())
+        try:
+            png = _mood_png(history)
+        except Exception as error:
+            log.error("could not draw the mood chart (%s)", type(error).__name__)
+            return [Reply(text=MOOD_CHART_FAILED)]
+        return [Reply(photo=png, photo_caption=MOOD_CAPTION, photo_name="rebond-mood.png")]
 
     def _swot_chart(self, telegram_user_id: int) -> list[Reply]:
         """The four quadrants of the latest saved SWOT, dated in the person's timezone."""
@@ -533,6 +663,12 @@ class Relay:
             return [Reply(text=SWOT_CHART_FAILED)]
         caption = SWOT_CAPTION.format(day=format_date_fr(day))
         return [Reply(photo=png, photo_caption=caption, photo_name="rebond-swot.png")]
+
+
+def _mood_png(history: MoodHistoryInput) -> bytes:
+    return charts.mood_chart(
+        history.moods, history.timezone, rejections=history.rejections, today=history.today
+    )
 
 
 def _clean(text: str | None) -> str:
@@ -586,6 +722,7 @@ def export_summary(data: dict[str, Any]) -> str:
         "goals": "objectifs",
         "star_answers": "réponses STAR",
         "reminders": "rappels",
+        "safety_plan": "plan de sécurité",
     }
     lines = ["Voici tout ce que je garde à votre sujet (détail dans le fichier joint) :"]
     lines += [f"• {label} : {len(data.get(key) or [])}" for key, label in labels.items()]

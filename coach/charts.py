@@ -18,6 +18,17 @@ how far each mood is from feeling able to act again:
 4. ``colere`` — painful, yet aimed outwards and full of energy;
 5. ``deception`` — the ordinary sadness of a "no" that mattered;
 6. ``ca_va`` — feeling fine.
+
+The mood history (:func:`mood_chart`, with /bilan and on request) reads over weeks:
+
+- One point per day: the day's mood is the **hardest** one recorded that day (the lowest on
+  :data:`MOOD_SCALE`), in the person's timezone (:func:`daily_moods`). A hard morning is not
+  hidden by a « ça va » typed in the evening, and two check-ins of one morning are one point.
+- The window is the last six weeks, Monday to Sunday, ending with the week of ``today``
+  (:func:`mood_history`): a line of the days with a mood on top, a calendar below (one row
+  per week, one column per weekday, each day coloured by its mood), and the rejections
+  marked on both (a dashed vertical line named after the company; the company under the
+  day's number), so the person sees the sting of each « non » fade in the days after it.
 """
 
 from __future__ import annotations
@@ -50,14 +61,19 @@ __all__ = [
     "RECURRING_LEGEND",
     "SINGLE_LEGEND",
     "SWOT_TITLE",
+    "CalendarDay",
+    "MoodHistory",
     "ThemeBar",
     "bar_colour",
+    "daily_moods",
     "day_label",
     "day_ticks",
     "legend_entries",
     "local_mood_points",
     "mood_axis_labels",
     "mood_chart",
+    "mood_colour",
+    "mood_history",
     "swot_chart",
     "swot_lines",
     "theme_bars",
@@ -92,13 +108,30 @@ MONTHS_SHORT_FR: Final[tuple[str, ...]] = (
 RECURRING_LEGEND: Final = "Revient dans 2 retours ou plus"
 SINGLE_LEGEND: Final = "Cité dans un seul retour"
 THEMES_TITLE: Final = "Ce qui revient dans vos retours"
-MOOD_TITLE: Final = "Votre humeur au fil du temps"
+MOOD_TITLE: Final = "Votre humeur, jour par jour"
+MOOD_EMPTY: Final = "Aucune humeur notée ces six dernières semaines."
+CALENDAR_TITLE: Final = "Les six dernières semaines"
+#: Column headings of the calendar, Monday first (the French week).
+WEEKDAYS_SHORT_FR: Final[tuple[str, ...]] = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+HISTORY_WEEKS: Final = 6
+#: Day colours, hardest mood first (MOOD_SCALE order): warm for hard days, green for good.
+MOOD_COLOURS: Final[tuple[str, ...]] = (
+    "#B03A2E",
+    "#D9653B",
+    "#EE9F4A",
+    "#F2CF63",
+    "#A9CC8C",
+    "#4F9E68",
+)
+_NO_MOOD_COLOUR: Final = "#EEF1F4"
+_MARKER_COLOUR: Final = "#5B6770"
+_MARKER_BAND: Final = 1.1  # room above the top mood for the rejections' names
 SWOT_TITLE: Final = "Votre bilan SWOT"
 SWOT_EMPTY: Final = "À compléter"
 
 WIDTH_PX: Final = 1080
 THEMES_HEIGHT_PX: Final = 1350  # 4:5 portrait: the bars' labels stack vertically
-MOOD_HEIGHT_PX: Final = 1080
+MOOD_HEIGHT_PX: Final = 1350  # 4:5 portrait: the daily line above, the calendar below
 SWOT_HEIGHT_PX: Final = 1080
 _DPI: Final = 100
 _RECURRING_COLOR: Final = "#E07A1F"
@@ -194,6 +227,89 @@ def local_mood_points(
         if mood in MOOD_SCALE
     ]
     return sorted(local, key=lambda point: point[0])
+
+
+def daily_moods(points: Sequence[tuple[dt.datetime, str]], tz: str) -> list[tuple[dt.date, int]]:
+    """One (local day, level) per day with a mood, oldest first: the day's hardest mood."""
+    days: dict[dt.date, int] = {}
+    for moment, level in local_mood_points(points, tz):
+        day = moment.date()
+        days[day] = min(level, days.get(day, level))
+    return sorted(days.items())
+
+
+def mood_colour(level: int | None) -> str:
+    """A day's colour on the calendar (no mood that day: a light grey)."""
+    return _NO_MOOD_COLOUR if level is None else MOOD_COLOURS[level]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    level: int | None  # the day's mood on MOOD_SCALE, None without one
+    companies: tuple[str, ...]  # the rejections that arrived that day
+    future: bool  # after ``today``: drawn blank
+
+
+@dataclass(frozen=True)
+class MoodHistory:
+    """What the mood history shows: six calendar weeks ending with ``today``'s week."""
+
+    today: dt.date
+    start: dt.date  # the Monday that opens the calendar
+    days: list[tuple[dt.date, int]]  # the daily line: the days of the window with a mood
+    markers: list[tuple[dt.date, str]]  # rejections in the window: (day, companies)
+    weeks: list[list[CalendarDay]]  # HISTORY_WEEKS rows of 7 days, Monday first
+
+    @property
+    def first(self) -> dt.date:
+        """The line's first day: the window's first day with a mood or a rejection."""
+        starts = [day for day, _ in self.days] + [day for day, _ in self.markers]
+        return min(starts) if starts else self.today
+
+
+def mood_history(
+    points: Sequence[tuple[dt.datetime, str]],
+    tz: str,
+    *,
+    rejections: Sequence[tuple[dt.date | None, str | None]] = (),
+    today: dt.date | None = None,
+) -> MoodHistory:
+    """The mood history of the six weeks ending with ``today``'s week (``today`` defaults to
+    the last day with a mood or a rejection, so that an old history still shows)."""
+    daily = daily_moods(points, tz)
+    dated = [(day, company) for day, company in rejections if day is not None]
+    if today is None:
+        known = [day for day, _ in daily] + [day for day, _ in dated]
+        today = max(known) if known else dt.date.today()
+    start = today - dt.timedelta(days=today.weekday(), weeks=HISTORY_WEEKS - 1)
+    levels = {day: level for day, level in daily if start <= day <= today}
+    by_day: dict[dt.date, list[str]] = {}
+    for day, company in sorted(dated, key=lambda item: item[0]):
+        if start <= day <= today:
+            names = by_day.setdefault(day, [])
+            name = " ".join((company or "").split()) or "Refus"
+            if name not in names:
+                names.append(name)
+    weeks = [
+        [
+            CalendarDay(
+                day=(day := start + dt.timedelta(weeks=week, days=weekday)),
+                level=levels.get(day),
+                companies=tuple(by_day.get(day, ())),
+                future=day > today,
+            )
+            for weekday in range(7)
+        ]
+        for week in range(HISTORY_WEEKS)
+    ]
+    return MoodHistory(
+        today=today,
+        start=start,
+        days=sorted(levels.items()),
+        markers=[(day, ", ".join(names)) for day, names in sorted(by_day.items())],
+        weeks=weeks,
+    )
 
 
 def swot_lines(items: Sequence[str]) -> list[str]:
@@ -335,9 +451,17 @@ def themes_chart(patterns: Patterns) -> bytes:
     return _drawn(lambda: _themes_png(patterns))
 
 
-def mood_chart(points: Sequence[tuple[dt.datetime, str]], tz: str) -> bytes:
-    """Mood over time, in the person's timezone, on :data:`MOOD_SCALE` (bottom = hardest)."""
-    return _drawn(lambda: _mood_png(points, tz))
+def mood_chart(
+    points: Sequence[tuple[dt.datetime, str]],
+    tz: str,
+    *,
+    rejections: Sequence[tuple[dt.date | None, str | None]] = (),
+    today: dt.date | None = None,
+) -> bytes:
+    """The mood history (:func:`mood_history`): the daily line and the six-week calendar,
+    in the person's timezone, with the rejections marked (bottom of the line = hardest)."""
+    history = mood_history(points, tz, rejections=rejections, today=today)
+    return _drawn(lambda: _png(_mood_figure(history)))
 
 
 def swot_chart(swot: SwotDraft, *, on: dt.date | None = None) -> bytes:
@@ -391,52 +515,143 @@ def _themes_png(patterns: Patterns) -> bytes:
     return _png(figure)
 
 
-def _mood_png(points: Sequence[tuple[dt.datetime, str]], tz: str) -> bytes:
+def _company_label(names: str, width: int) -> str:
+    return names if len(names) <= width else names[: width - 1].rstrip() + "…"
+
+
+def _mood_figure(history: MoodHistory) -> Figure:
+    """The drawn figure (tests read its data back): the line above, the calendar below."""
+    from matplotlib.patches import Patch, Rectangle
+
     figure = _figure(MOOD_HEIGHT_PX)
-    local = local_mood_points(points, tz)
-    if not local:
-        return _placeholder(figure, MOOD_TITLE, "Aucune humeur enregistrée pour l'instant.")
     figure.suptitle(MOOD_TITLE, fontsize=34, fontweight="bold", color=_TEXT_COLOR)
-    axes = figure.add_subplot()
-    first = local[0][0].date()
-    last = local[-1][0].date()
-    origin = dt.datetime.combine(first, dt.time())
+    line_axes, calendar_axes = figure.subplots(2, 1, height_ratios=[1, 1.15])
+    labels = mood_axis_labels()
 
-    def position(moment: dt.datetime) -> float:
-        return (moment - origin) / dt.timedelta(days=1)
-
-    axes.plot(
-        [position(moment) for moment, _ in local],
-        [level for _, level in local],
-        color=_LINE_COLOR,
-        linewidth=4,
-        marker="o",
-        markersize=16,
-        markerfacecolor=_RECURRING_COLOR,
-        markeredgecolor="white",
-        markeredgewidth=2.5,
-    )
-    days = sorted({moment.date() for moment, _ in local})
-    ticks = day_ticks(first, last, days)
+    # --- the daily line, one unit per day, a day's point in the middle of its day
+    first, last = history.first, history.today
+    if history.days:
+        line_axes.plot(
+            [(day - first).days + 0.5 for day, _ in history.days],
+            [level for _, level in history.days],
+            color=_LINE_COLOR,
+            linewidth=4,
+            marker="o",
+            markersize=14,
+            markerfacecolor=_RECURRING_COLOR,
+            markeredgecolor="white",
+            markeredgewidth=2.5,
+            gid="daily-moods",
+        )
+    else:
+        line_axes.text(
+            0.5,
+            0.5,
+            MOOD_EMPTY,
+            transform=line_axes.transAxes,
+            ha="center",
+            va="center",
+            fontsize=22,
+            color=_TEXT_COLOR,
+        )
+    # Each rejection: a dashed line from the bottom to a band above the moods, where its
+    # company is named (staggered on two heights, so close rejections stay readable).
+    top = len(labels) - 0.5 + _MARKER_BAND
+    for index, (day, names) in enumerate(history.markers):
+        x = (day - first).days + 0.5
+        line_axes.plot(
+            [x, x],
+            [-0.5, top - (0.5 if index % 2 else 0.05)],
+            color=_MARKER_COLOUR,
+            linestyle="--",
+            linewidth=2,
+            zorder=0,
+            gid="rejection",
+        )
+        line_axes.text(
+            x,
+            top - (0.5 if index % 2 else 0.05),
+            f"Refus {_company_label(names, 18)}",
+            ha="center",
+            va="top",
+            fontsize=16,
+            color=_MARKER_COLOUR,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 2},
+            parse_math=False,  # a company name is plain text
+        )
+    span = (last - first).days + 1
+    ticks = day_ticks(first, last, [day for day, _ in history.days] or [last])
     with_year = first.year != last.year
-    # One unit per day; a day's label sits in the middle of its day.
-    axes.set_xticks(
+    line_axes.set_xticks(
         [(day - first).days + 0.5 for day in ticks],
         [day_label(day, with_year=with_year) for day in ticks],
-        rotation=30 if with_year else 0,
-        ha="right" if with_year else "center",
     )
-    axes.set_xlim(-0.1, (last - first).days + 1.1)
-    labels = mood_axis_labels()
-    axes.set_yticks(range(len(labels)), labels)
-    axes.set_ylim(-0.5, len(labels) - 0.5)
-    axes.tick_params(axis="both", labelsize=22, colors=_TEXT_COLOR)
-    axes.tick_params(axis="y", length=0)
-    axes.grid(axis="y", color="#E3E8EC", linewidth=1.5)
-    axes.set_axisbelow(True)
+    line_axes.set_xlim(-0.1, span + 0.1)
+    line_axes.set_yticks(range(len(labels)), labels)
+    line_axes.set_ylim(-0.5, top if history.markers else len(labels) - 0.5)
+    line_axes.tick_params(axis="both", labelsize=18, colors=_TEXT_COLOR)
+    line_axes.tick_params(axis="y", length=0)
+    line_axes.grid(axis="y", color="#E3E8EC", linewidth=1.5)
+    line_axes.set_axisbelow(True)
     for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    return _png(figure)
+        line_axes.spines[side].set_visible(False)
+
+    # --- the calendar: one row per week (oldest on top), one column per weekday
+    calendar_axes.set_title(CALENDAR_TITLE, fontsize=24, color=_TEXT_COLOR, loc="left", pad=12)
+    for row, week in enumerate(history.weeks):
+        for column, cell in enumerate(week):
+            y = HISTORY_WEEKS - 1 - row
+            calendar_axes.add_patch(
+                Rectangle(
+                    (column + 0.04, y + 0.06),
+                    0.92,
+                    0.88,
+                    facecolor="white" if cell.future else mood_colour(cell.level),
+                    edgecolor=_TEXT_COLOR if cell.companies else "none",
+                    linewidth=3.5 if cell.companies else 0,
+                    gid=f"day-{cell.day.isoformat()}",
+                )
+            )
+            if cell.future:
+                continue
+            dark = cell.level is not None and cell.level <= 1
+            number = day_label(cell.day) if cell.day.day == 1 or (row, column) == (0, 0) else None
+            calendar_axes.text(
+                column + 0.12,
+                y + 0.84,
+                number or str(cell.day.day),
+                ha="left",
+                va="top",
+                fontsize=15,
+                color="white" if dark else _TEXT_COLOR,
+            )
+            if cell.companies:
+                calendar_axes.text(
+                    column + 0.5,
+                    y + 0.2,
+                    _company_label(cell.companies[0], 9),
+                    ha="center",
+                    va="bottom",
+                    fontsize=13,
+                    fontweight="bold",
+                    color="white" if dark else _TEXT_COLOR,
+                    parse_math=False,
+                )
+    calendar_axes.set_xlim(0, 7)
+    calendar_axes.set_ylim(0, HISTORY_WEEKS)
+    calendar_axes.set_xticks([column + 0.5 for column in range(7)], list(WEEKDAYS_SHORT_FR))
+    calendar_axes.xaxis.tick_top()
+    calendar_axes.set_yticks([])
+    calendar_axes.tick_params(axis="x", length=0, labelsize=18, colors=_TEXT_COLOR)
+    for side in calendar_axes.spines.values():
+        side.set_visible(False)
+    handles = [
+        Patch(facecolor=MOOD_COLOURS[level], label=MOOD_LABELS[mood])
+        for level, mood in enumerate(MOOD_SCALE)
+    ]
+    handles.append(Patch(facecolor="white", edgecolor=_TEXT_COLOR, linewidth=2.5, label="Refus"))
+    figure.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=18)
+    return figure
 
 
 def _swot_png(swot: SwotDraft, on: dt.date | None) -> bytes:

@@ -1136,6 +1136,52 @@ READ_PARTS: Final = False
 # Text-wide features, carried by every clause's set as well (see text_features).
 _OVERALL_KEYS: Final = frozenset({"BIAS", "len:s", "len:m", "len:l", "R:generic"})
 
+# Politeness padding of HR e-mails ("Nous vous remercions pour l'intérêt porté à notre
+# société", "Veuillez agréer…", a greeting line): such a clause is no reason for the
+# decision, so when it names no lack it is scored for themes as padding only, not by its
+# words ("entretien", "intérêt", "échanges" would otherwise lend it a theme).
+_PADDING: Final = _c(
+    r"^\s*(?:(?:nous|je|on)\s+(?:(?:tenons|tenions|tenais)\s+(?:(?:tout\s+)?d\s+abord\s+)?a\s+"
+    r"|voulions\s+|voulais\s+|souhaitons\s+|souhaitions\s+|souhaitais\s+)?(?:vous|te|t)\s+"
+    r"(?:\w+\s+)?"
+    r"(?:remerci\w*|souhait\w*|adress\w*|prions|prie|encourage\w*|felicit\w*))\b",
+    r"^\s*(?:(?:un\s+(?:grand|grand\s+)?|tout\s+d\s+abord\s+|encore\s+|mille\s+)?merci)\b",
+    r"\bveuillez\s+agreer\b|\bsalutations\b|^\s*(?:bien\s+)?cordialement\b|^\s*bien\s+a\s+vous\b",
+    r"^\s*(?:bonne|belle|excellente)\s+(?:continuation|chance|journee|route|suite)\b",
+    r"^\s*(?:madame|monsieur|bonjour|hello|bonsoir|cher|chere)\b[\w ,]{0,40}$",
+    r"\bnous\s+(?:vous\s+)?(?:conservons|garderons|gardons)\s+(?:votre|vos)\b",
+    r"^\s*(?:nous\s+|je\s+)?(?:restons|reste)\s+a\s+(?:votre|ta)\s+disposition\b",
+)
+# A lack or a specific point inside an otherwise polite clause keeps its words.
+_PADDING_KEEP: Final = _c(
+    r"\bmanqu\w*|\binsuffis\w*|\blacunes?\b|\btrop\b|\bpas\s+(?:assez|suffisamment)\b",
+    r"\bfaible\w*|\bameliorer\b|\btravailler\s+(?:votre|vos|ton|tes)\b|\bmeconnaiss\w*",
+    r"\bmalheureusement\b|\bcependant\b|\btoutefois\b|\bmais\b",
+)
+# Off when cross-validation on the training split does not gain from it.
+READ_PADDING: Final = True
+
+
+# Likewise a clause that only praises ("Très bon contact, excellente présentation") is no
+# weakness: it is scored for themes by its praise, not by the words it praises.
+READ_PRAISE: Final = True
+
+
+def _is_padding(clause: _Clause) -> bool:
+    return bool(_PADDING.search(clause.text)) and not _PADDING_KEEP.search(clause.text)
+
+
+def _is_praise(clause: _Clause) -> bool:
+    return bool(_PRAISE.search(clause.text)) and not _WEAKNESS.search(clause.text)
+
+
+def _theme_clause_features(clause: _Clause, features: set[str]) -> set[str]:
+    if READ_PADDING and _is_padding(clause):
+        return {"R:pad"}
+    if READ_PRAISE and _is_praise(clause):
+        return {"R:praise"}
+    return features
+
 
 def text_features(text: str) -> tuple[set[str], list[tuple[_Clause, set[str]]]]:
     """All the features of a text, and those of each clause.
@@ -1153,7 +1199,10 @@ def text_features(text: str) -> tuple[set[str], list[tuple[_Clause, set[str]]]]:
     features = set(overall)
     for _, clause_features in clause_sets:
         features |= clause_features
-    per_clause = [(clause, clause_features | overall) for clause, clause_features in clause_sets]
+    per_clause = [
+        (clause, _theme_clause_features(clause, clause_features) | overall)
+        for clause, clause_features in clause_sets
+    ]
     if READ_PARTS:
         # The parts of a clause that chains several points are read alone as well, so that
         # one point is not drowned by its neighbour ("trop stressé, et que votre CV…").

@@ -38,6 +38,7 @@ TRAIN_FILES: Final = (
     "data/feedback/train_third.yml",
     "data/feedback/train_fourth.yml",
     "data/feedback/train_fifth.yml",
+    "data/feedback/train_sixth.yml",
 )
 KIND_LABEL: Final = "constructive"
 LABELS: Final = (*THEMES, *SIGNALS, KIND_LABEL)

@@ -14,6 +14,7 @@ erased by that id (:func:`forget`), and why nothing here is ever logged.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +26,9 @@ from coach.db import transaction
 from coach.models import InboxUpdate, utcnow
 
 #: How long a process vouches for the rows it holds without renewing (it renews every
-#: third of it); past that, another process takes them over.
-LEASE = dt.timedelta(seconds=90)
+#: third of it); past that, another process takes them over. ``INBOX_LEASE_SECONDS``
+#: shortens it (the cluster test, devtools/cluster.py, kills a bot and waits for takeover).
+LEASE = dt.timedelta(seconds=float(os.environ.get("INBOX_LEASE_SECONDS") or 90))
 
 
 @dataclass(frozen=True)

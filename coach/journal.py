@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from coach.models import JournalEntry, User
 
-KINDS = frozenset({"journal", "reflection", "successes", "interview"})
+# "thought_record": the self-blame exercise (coach.thought_record), stored as readable text.
+KINDS = frozenset({"journal", "reflection", "successes", "interview", "thought_record"})
 MAX_TEXT = 4000
 
 

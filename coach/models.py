@@ -376,3 +376,29 @@ class SendBudget(Base):
     tokens: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     paused_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class SafetyPlan(Base):
+    """The person's own safety plan (coach.safety_plan): what they notice, what calms them,
+    whom they can call, where they feel safe, the professional who follows them. At most
+    one per person; every part may stay empty. Shown after a crisis answer and with /plan,
+    used for nothing else."""
+
+    __tablename__ = "safety_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    warning_signs: Mapped[str | None] = mapped_column(Text)
+    calming: Mapped[str | None] = mapped_column(Text)
+    people: Mapped[str | None] = mapped_column(Text)
+    places: Mapped[str | None] = mapped_column(Text)
+    professionals: Mapped[str | None] = mapped_column(Text)
+    # The part the person is writing now (its next typed message is that part), since when,
+    # and whether the plan is being walked through part after part (else one part alone).
+    editing: Mapped[str | None] = mapped_column(String(32))
+    editing_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    walkthrough: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

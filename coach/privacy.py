@@ -38,6 +38,7 @@ from coach.models import (
     Mood,
     Rejection,
     Reminder,
+    SafetyPlan,
     SendBudget,
     StarAnswer,
     Swot,
@@ -64,6 +65,11 @@ EXPORT_SECTIONS: dict[str, tuple[type[DeclarativeBase], frozenset[str]]] = {
         Reminder,
         frozenset({"user_id", "attempts", "claimed_by", "claimed_at", "next_attempt_at"}),
     ),
+    # At most one row. Where the person was in writing it is bookkeeping, not content.
+    "safety_plan": (
+        SafetyPlan,
+        frozenset({"user_id", "editing", "editing_since", "walkthrough"}),
+    ),
 }
 SPEC_KEYS = (
     "rejections",
@@ -75,6 +81,7 @@ SPEC_KEYS = (
     "goals",
     "star_answers",
     "reminders",
+    "safety_plan",
 )
 
 

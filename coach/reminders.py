@@ -71,8 +71,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import CursorResult, Update, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Update, and_, exists, or_, select, text, update
+from sqlalchemy.orm import Session, aliased
 
 from coach.language.times import format_fr, local_datetime
 from coach.models import Reminder, User
@@ -686,7 +686,19 @@ class ClaimResult:
     cancelled: int = 0
 
 
-def claim_due(session: Session, *, worker_id: str, now: dt.datetime, limit: int) -> ClaimResult:
+#: Claims of all dispatchers are serialised on PostgreSQL with this transaction-level
+#: advisory lock (a claim takes milliseconds), so that each sees the previous one's rows.
+CLAIM_LOCK_KEY: Final = 7_318_204_551
+
+
+def claim_due(
+    session: Session,
+    *,
+    worker_id: str,
+    now: dt.datetime,
+    limit: int,
+    chat_interval: dt.timedelta = dt.timedelta(seconds=1),
+) -> ClaimResult:
     """Claim up to ``limit`` due reminders for ``worker_id``; the caller commits.
 
     PostgreSQL: ``SELECT … FOR UPDATE OF reminders SKIP LOCKED`` — concurrent dispatchers
@@ -694,8 +706,31 @@ def claim_due(session: Session, *, worker_id: str, now: dt.datetime, limit: int)
     Each candidate then goes through :func:`dispatch_decision`: sent ones become
     ``claimed`` (the lease), the others are held, expired or cancelled in the same
     transaction.
+
+    **One dispatcher per chat at a time.** A person's reminders are not claimed while
+    another dispatcher holds one of theirs (claimed or sending, within the claim lease) or
+    sent one less than ``chat_interval`` ago: each dispatcher spaces its own sends to one
+    chat, and this keeps two dispatchers from writing to the same chat within
+    ``chat_interval`` (Telegram: about one message a second per chat, per bot). Claims are
+    serialised (the SQLite write lock, a PostgreSQL advisory lock) so that no two claim the
+    same person at once. A row left ``sending`` by a dead dispatcher stops blocking its chat
+    once the claim lease has passed (it is reaped later, see :func:`reap_expired_leases`).
     """
     begin_write(session)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK_KEY})
+    other = aliased(Reminder)
+    elsewhere = exists().where(
+        other.user_id == Reminder.user_id,
+        or_(other.claimed_by.is_(None), other.claimed_by != worker_id),
+        or_(
+            and_(
+                other.status.in_((CLAIMED, SENDING)),
+                other.claimed_at > now - CLAIM_LEASE,
+            ),
+            and_(other.status == SENT, other.sent_at > now - chat_interval),
+        ),
+    )
     query = (
         select(Reminder, User)
         .join(User, User.id == Reminder.user_id)
@@ -706,6 +741,7 @@ def claim_due(session: Session, *, worker_id: str, now: dt.datetime, limit: int)
             # Pausing reminders never hides the notice that an account is about to be
             # erased (coach.retention): the person must be able to keep it.
             or_(User.reminders_paused.is_(False), Reminder.kind == RETENTION_NOTICE),
+            ~elsewhere,
         )
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)

@@ -130,23 +130,31 @@ def open_log(path: Path) -> int:
     return _open_private(path, os.O_WRONLY | os.O_APPEND)
 
 
-def lock_store_config(url: str) -> dict[str, Any]:
+def lock_store_config(url: str, key_prefix: str = "rebond") -> dict[str, Any]:
     """Rasa's Redis lock store from ``redis://host:port/db``: with it several Rasa workers
-    (SANIC_WORKERS) or servers never take two messages of one conversation at once."""
+    (SANIC_WORKERS) or servers never take two messages of one conversation at once.
+    ``key_prefix`` must be alphanumeric (Rasa ignores any other); the end-to-end tests give
+    each run its own, so that runs sharing one Redis never share a lock."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "redis":
         raise ValueError(f"unsupported lock store: {parsed.get_backend_name()}")
+    if not key_prefix.isalnum():
+        raise ValueError(f"the lock store's key prefix must be alphanumeric: {key_prefix!r}")
     return {
         "type": "redis",
         "url": parsed.host or "127.0.0.1",
         "port": parsed.port or 6379,
         "db": int(parsed.database or 0),
-        "key_prefix": "rebond",
+        "key_prefix": key_prefix,
     }
 
 
 def endpoints_document(
-    *, action_port: int, tracker_url: str, lock_store_url: str | None = None
+    *,
+    action_port: int,
+    tracker_url: str,
+    lock_store_url: str | None = None,
+    lock_store_prefix: str = "rebond",
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Rasa's endpoints (secrets as ``${VAR}`` references) and the variables they reference."""
     tracker = tracker_store_config(tracker_url)
@@ -164,17 +172,25 @@ def endpoints_document(
         "tracker_store": tracker,
     }
     if lock_store_url:
-        endpoints["lock_store"] = lock_store_config(lock_store_url)
+        endpoints["lock_store"] = lock_store_config(lock_store_url, lock_store_prefix)
     return endpoints, env
 
 
 def write_endpoints(
-    path: Path, *, action_port: int, tracker_url: str, lock_store_url: str | None = None
+    path: Path,
+    *,
+    action_port: int,
+    tracker_url: str,
+    lock_store_url: str | None = None,
+    lock_store_prefix: str = "rebond",
 ) -> tuple[Path, dict[str, str]]:
     """Write Rasa's endpoints file (0600, no secret in it); returns it and the variables Rasa
     needs in its environment to expand it."""
     endpoints, env = endpoints_document(
-        action_port=action_port, tracker_url=tracker_url, lock_store_url=lock_store_url
+        action_port=action_port,
+        tracker_url=tracker_url,
+        lock_store_url=lock_store_url,
+        lock_store_prefix=lock_store_prefix,
     )
     write_private(path, yaml.safe_dump(endpoints, sort_keys=False))
     return path, env
@@ -269,6 +285,7 @@ def running_stack(
     extra_env: dict[str, str] | None = None,
     timeout: float = 180.0,
     lock_store_url: str | None = None,
+    lock_store_prefix: str = "rebond",
     rasa_workers: int = 1,
     action_workers: int = 1,
 ) -> Iterator[Stack]:
@@ -291,6 +308,7 @@ def running_stack(
         action_port=action_port,
         tracker_url=tracker_url,
         lock_store_url=lock_store_url,
+        lock_store_prefix=lock_store_prefix,
     )
     common = {**os.environ, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
     actions_env = child_env(common, DATABASE_URL=database_url, **{ACTION_SECRET_ENV: action_secret})

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coach import privacy
 from coach.db import make_engine
-from coach.models import Base, InboxUpdate, Rejection, Reminder, User
+from coach.models import Base, InboxUpdate, Rejection, Reminder, SafetyPlan, User
 from coach.privacy import (
     CONVERSATION_KEY,
     NOT_PERSONAL,
@@ -419,3 +419,31 @@ def test_touch_activity_lifts_a_retention_warning(session: Session) -> None:
 def test_touch_activity_stores_nothing_without_consent(session: Session) -> None:
     assert not touch_activity(session, 31337, now=NOW)
     assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_safety_plan_is_exported_and_erased(session: Session) -> None:
+    user = _user_with_data(session)
+    other = _user_with_data(session, telegram_user_id=5151)
+    for owner, people in ((user, "Ma sœur Léa, 06 12 34 56 78"), (other, "Hugo")):
+        session.add(
+            SafetyPlan(
+                user_id=owner.id,
+                people=people,
+                professionals="Dr Martin",
+                editing="places",
+                editing_since=NOW,
+                walkthrough=True,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    session.flush()
+    [plan] = export_user(session, 4242)["safety_plan"]
+    assert plan["people"] == "Ma sœur Léa, 06 12 34 56 78"
+    assert plan["professionals"] == "Dr Martin" and plan["warning_signs"] is None
+    assert plan["updated_at"].startswith("2026-11-25T09:30")
+    # Where the person was in writing it is bookkeeping, not part of their data.
+    assert not {"user_id", "editing", "editing_since", "walkthrough"} & set(plan)
+    assert delete_user(session, 4242)
+    assert export_user(session, 4242)["safety_plan"] == []
+    assert session.scalars(select(SafetyPlan.people)).all() == ["Hugo"]

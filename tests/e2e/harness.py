@@ -319,6 +319,10 @@ class Emulator:
         """Every ``answerCallbackQuery`` call so far: ``{callback_query_id, text, show_alert}``."""
         return list(await self._post("/harness/callbackAnswers", {"token": self.token}))
 
+    async def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """In webhook mode, every update pushed to the bot: ``{update_id, status}`` (HTTP)."""
+        return list(await self._post("/harness/webhookDeliveries", {"token": self.token}))
+
 
 def _bot_message(entry: dict[str, Any]) -> BotMessage:
     message: dict[str, Any] = entry["message"]

@@ -14,10 +14,10 @@ A second scenario records a feedback without an application, goes through /suppr
 
 from __future__ import annotations
 
+import re
+
 from harness import BotMessage, Emulator
 from steps import cli, consent, text_of, until
-
-from coach.feedback import analyze
 
 CHAT = 5_550_300
 ALONE_CHAT = 5_550_301
@@ -79,13 +79,23 @@ async def log_rejection(emu: Emulator, chat: int, sentence: str) -> None:
     await until(emu, chat, has_button("p:/ask_timing"))
 
 
-def quoted_evidence(text: str, theme: str) -> str:
-    """The first phrase the analyzer gives for ``theme``, as the analysis message quotes it."""
-    analysis = analyze(text)
-    assert theme in analysis.themes, (theme, analysis)
-    phrase = " ".join(analysis.evidence[theme][0].split())
-    assert len(phrase) <= 90, "quoted whole only up to 90 characters"
-    return f"« {phrase} »"
+# What a careful reader labels in each feedback (written by hand, not by the analyzer):
+# the missing project-management experience is an actionable point (constructive), the
+# Capgemini answers « manquaient d'exemples concrets » are about the interview; neither text is
+# vague, hostile, overly negative or out of context (no signal).
+EXPECTED_READING = (
+    ("constructive", {"experience", "interview_performance"}, set()),
+    ("constructive", {"experience"}, set()),
+)
+
+
+def quotes_the_point(shown: str, source: str, point: str) -> bool:
+    """The message quotes (« … ») a phrase cut from ``source`` that names ``point``."""
+    folded = " ".join(source.split())
+    return any(
+        point in quote and quote in folded
+        for quote in (" ".join(q.split()) for q in re.findall(r"« ([^»]+) »", shown))
+    )
 
 
 async def test_two_feedbacks_the_five_steps_and_the_patterns(
@@ -117,7 +127,8 @@ async def test_two_feedbacks_the_five_steps_and_the_patterns(
     shown = text_of(analysed)
     joined = "\n\n".join(CAPGEMINI_PARTS)
     assert "C'est enregistré" in shown
-    assert "Expérience" in shown and quoted_evidence(joined, "experience") in shown, shown
+    assert "Expérience" in shown, shown
+    assert quotes_the_point(shown, joined, "expérience en gestion de projet"), shown
     assert "Julie Martin" in shown, "who answered, from the contact rule"
 
     # The five steps, with one answer to the interview questions.
@@ -165,7 +176,7 @@ async def test_two_feedbacks_the_five_steps_and_the_patterns(
     await emu.send_message(chat, "c'est tout merci")
     second = await until(emu, chat, has_button("p:/interpretation_next"))
     assert "C'est enregistré" in text_of(second), "« c'est tout merci » ends it"
-    assert quoted_evidence(DECATHLON_NOTES, "experience") in text_of(second)
+    assert quotes_the_point(text_of(second), DECATHLON_NOTES, "expérience en gestion de projet")
 
     # /bilan: the shared theme is recurring; a theme and two moods: both charts as photos.
     await emu.send_command(chat, "/bilan")
@@ -178,7 +189,7 @@ async def test_two_feedbacks_the_five_steps_and_the_patterns(
     photos = [m for m in seen if is_photo(m)]
     assert [m["caption"] for m in photos] == [
         "Les thèmes de vos retours",
-        "Votre humeur au fil du temps",
+        "Votre humeur, jour par jour, et vos refus",
     ]
     for message in photos:
         chart = message["photo"]
@@ -190,11 +201,10 @@ async def test_two_feedbacks_the_five_steps_and_the_patterns(
     feedbacks = exported["feedbacks"]
     assert [companies[f["rejection_id"]] for f in feedbacks] == ["Capgemini", "Decathlon"]
     assert feedbacks[0]["text"] == joined and feedbacks[1]["text"] == DECATHLON_NOTES
-    for feedback, text in zip(feedbacks, (joined, DECATHLON_NOTES), strict=True):
-        expected = analyze(text)
-        assert feedback["kind"] == expected.kind
-        assert set(feedback["themes"]) == expected.themes and "experience" in feedback["themes"]
-        assert set(feedback["signals"]) == expected.signals
+    for feedback, (kind, themes, signals) in zip(feedbacks, EXPECTED_READING, strict=True):
+        assert feedback["kind"] == kind
+        assert set(feedback["themes"]) == themes
+        assert set(feedback["signals"]) == signals
         assert feedback["received_at"]
     [answer] = [e for e in exported["journal"] if e["kind"] == "interview"]
     assert answer["text"] == REFLECTION_ANSWER

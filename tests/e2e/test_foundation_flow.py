@@ -1,5 +1,6 @@
 """The whole stack through the Telegram Bot API emulator: real Rasa server (.venv-rasa),
-real action server (rasa-sdk 3.21 on Python 3.12), the real bot, SQLite storage.
+real action server (rasa-sdk 3.21 on Python 3.12), the real bot; PostgreSQL and Redis in the
+production pass of `make e2e`, SQLite in its local-chat pass (marked ``sqlite_pass``).
 
 /start → consent → greeting → gibberish gets the fallback → crisis gets 3114 →
 export shows the user → /supprimer → export is empty and the Rasa tracker is gone.
@@ -7,10 +8,13 @@ export shows the user → /supprimer → export is empty and the Rasa tracker is
 
 from __future__ import annotations
 
+import pytest
 from harness import Emulator
 from steps import cli, text_of, until
 
 from coach.privacy import count_tracker_events
+
+pytestmark = pytest.mark.sqlite_pass
 
 CHAT = 5_550_001
 

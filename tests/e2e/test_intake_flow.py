@@ -16,6 +16,40 @@ from steps import cli, consent, make_due, no_quiet_hours, text_of, until
 CHAT = 5_550_200
 PAUSING_CHAT = 5_550_201
 
+# The expected request window is computed here from SPEC §4, not with coach.timing: business
+# days are Monday to Friday minus the French public holidays below, written by hand from the
+# calendar (Easter Monday, Ascension and Whit Monday from Easter: 5 April 2026, 28 March 2027).
+FR_HOLIDAYS = frozenset(
+    dt.date(year, month, day)
+    for year, days in {
+        2026: [(1, 1), (4, 6), (5, 1), (5, 8), (5, 14), (5, 25), (7, 14), (8, 15), (11, 1),
+               (11, 11), (12, 25)],
+        2027: [(1, 1), (3, 29), (5, 1), (5, 6), (5, 8), (5, 17), (7, 14), (8, 15), (11, 1),
+               (11, 11), (12, 25)],
+    }.items()
+    for month, day in days
+)  # fmt: skip
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def business_days_after(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th business day strictly after ``day``."""
+    assert dt.date(2026, 1, 1) <= day <= dt.date(2027, 11, 30), "extend FR_HOLIDAYS"
+    while count:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in FR_HOLIDAYS:
+            count -= 1
+    return day
+
+
+def in_french(day: dt.date, today: dt.date) -> str:
+    """« mardi 8 décembre », « vendredi 1er janvier 2027 » (the year when it is not today's)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    year = "" if day.year == today.year else f" {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]}{year}"
+
 
 def has_button(payload: str):  # type: ignore[no-untyped-def]
     return lambda m: payload in m["buttons"]
@@ -137,9 +171,6 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    from coach.language.dates import format_date_fr
-    from coach.timing import plan_feedback_request
-
     emu, chat = telegram, REQUEST_CHAT
     await consent(emu, chat)
     await emu.send_message(chat, "refus de Capgemini pour le poste de data analyst reçu hier")
@@ -171,16 +202,17 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
         if b.startswith('p:/request_draft{"channel":"email"')
     )
     today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
-    plan = plan_feedback_request(
-        today - dt.timedelta(days=1), formal_rejection=True, decision_date=None, culture="formal"
-    )
+    # « reçu hier », formal culture (SPEC §4): earliest 3 business days after the rejection,
+    # recommended 5, latest 10 (never before recommended + 5, which is 10 here too).
+    rejected = today - dt.timedelta(days=1)
+    recommended = business_days_after(rejected, 5)
     shown = text_of(plan_messages)
     for label, day in (
-        ("au plus tôt", plan.earliest),
-        ("idéalement", plan.recommended),
-        ("au plus tard", plan.latest),
+        ("au plus tôt", business_days_after(rejected, 3)),
+        ("idéalement", recommended),
+        ("au plus tard", business_days_after(rejected, 10)),
     ):
-        assert f"{label} : {format_date_fr(day, today=today)}" in shown, shown
+        assert f"{label} : {in_french(day, today)}" in shown, shown
     assert "À qui écrire" in shown and "Julie Martin" in shown
 
     await emu.press_button(chat, mail_button)
@@ -217,6 +249,6 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
     kinds = {r["kind"]: r["status"] for r in exported["reminders"]}
     assert kinds["follow_up"] == "pending"
     [rejection] = exported["rejections"]
-    assert rejection["timing"]["recommended"] == plan.recommended.isoformat()
+    assert rejection["timing"]["recommended"] == recommended.isoformat()
     assert rejection["contact"]["primary"] == "interviewer"
     assert exported["user"]["signature_name"] == "Camille Durand"

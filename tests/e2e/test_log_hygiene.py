@@ -3,8 +3,9 @@
 Runs on the session's stack (tests/e2e/conftest.py), so its log files also hold whatever the
 end-to-end tests before this one did. A person talks to the bot with a unique marker word in
 every message, and meanwhile:
-- the tracker store fails (a trigger makes every INSERT into Rasa's ``events`` table abort):
-  Rasa falls back to memory and logs the SQL error, whose parameters hold the event's text;
+- the tracker store fails (a trigger makes every INSERT into Rasa's ``events`` table abort,
+  on SQLite or PostgreSQL, whichever the run uses): Rasa falls back to memory and logs the
+  SQL error, whose parameters hold the event's text;
 - Rasa's REST channel gets a message it cannot handle: Rasa logs the failure with the text
   (``rest.message.received.failure``) and a traceback whose frames list their local variables;
 - the action server gets forged calls: without the secret, with a wrong one, with a broken
@@ -21,16 +22,18 @@ checked on the way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
-import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from harness import Emulator
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from steps import consent, until
 
@@ -42,10 +45,34 @@ MARKER = f"Zorglub{secrets.token_hex(4)}"
 TRIGGER = "rebond_e2e_tracker_down"
 
 
-def _tracker_db(tracker_url: str) -> Path:
-    url = make_url(tracker_url)
-    assert url.get_backend_name() == "sqlite", "this test breaks the SQLite tracker store"
-    return Path(url.database or "")
+@contextlib.contextmanager
+def _tracker_down(tracker_url: str) -> Iterator[None]:
+    """Every INSERT into Rasa's ``events`` table aborts until the block ends."""
+    engine = create_engine(tracker_url)
+    if make_url(tracker_url).get_backend_name() == "sqlite":
+        create = [
+            f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON events "
+            f"BEGIN SELECT RAISE(ABORT, '{TRIGGER}'); END"
+        ]
+        drop = [f"DROP TRIGGER IF EXISTS {TRIGGER}"]
+    else:
+        create = [
+            f"CREATE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{TRIGGER}'; END $$",
+            f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON events "
+            f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()",
+        ]
+        drop = [f"DROP TRIGGER IF EXISTS {TRIGGER} ON events", f"DROP FUNCTION IF EXISTS {TRIGGER}"]
+    try:
+        with engine.begin() as connection:
+            for statement in create:
+                connection.execute(text(statement))
+        yield
+    finally:
+        with engine.begin() as connection:
+            for statement in drop:
+                connection.execute(text(statement))
+        engine.dispose()
 
 
 def _logs(stack: Stack) -> dict[str, str]:
@@ -65,10 +92,16 @@ async def _logged(stack: Stack, name: str, needle: str, timeout: float = 10.0) -
         await asyncio.sleep(0.2)
 
 
-def _typed_texts(tracker_db: Path) -> set[str]:
+def _typed_texts(tracker_url: str) -> set[str]:
     """Texts people typed in this session, long enough not to match a log line by chance."""
-    with sqlite3.connect(tracker_db) as db:
-        rows = db.execute("SELECT data FROM events WHERE type_name = 'user'").fetchall()
+    engine = create_engine(tracker_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT data FROM events WHERE type_name = 'user'")
+            ).fetchall()
+    finally:
+        engine.dispose()
     texts = {str(json.loads(data).get("text") or "") for (data,) in rows}
     return {text for text in texts if len(text) >= 20 and not text.startswith("/")}
 
@@ -77,13 +110,14 @@ def _cmdline(pid: int) -> str:
     return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
 
+@pytest.mark.sqlite_pass
 async def test_no_text_token_or_secret_in_the_logs(
     telegram: Emulator, stack: Stack, databases: tuple[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     configure_bot_logging()  # the levels `python -m bot` sets (httpx quiet: URLs hold tokens)
     caplog.set_level(logging.INFO)
     emu = telegram
-    tracker_db = _tracker_db(databases[1])
+    tracker_url = databases[1]
 
     # Nothing secret on a command line (`ps` shows them to every user of the machine).
     for process in stack.processes:
@@ -103,19 +137,11 @@ async def test_no_text_token_or_secret_in_the_logs(
     await until(emu, CHAT, lambda m: bool(m["text"]))
 
     # The tracker store fails while they write.
-    with sqlite3.connect(tracker_db) as db:
-        db.execute(
-            f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON events "
-            f"BEGIN SELECT RAISE(ABORT, '{TRIGGER}'); END"
-        )
-    try:
+    with _tracker_down(tracker_url):
         await emu.send_message(CHAT, f"J'ai eu un refus chez {MARKER} pour un poste de juriste")
         await _logged(stack, "rasa.log", TRIGGER, timeout=40)
         with pytest.raises(AssertionError):  # whatever the answer, wait for it to be over
             await until(emu, CHAT, lambda m: False, timeout=3)
-    finally:
-        with sqlite3.connect(tracker_db) as db:
-            db.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
 
     async with httpx.AsyncClient(timeout=60) as http:
         # Rasa cannot handle this message (not a string) and logs the failure.
@@ -166,7 +192,7 @@ async def test_no_text_token_or_secret_in_the_logs(
         "the action server's secret": stack.action_secret,
         "the Telegram token": emu.token,
     }
-    forbidden |= {f"typed text {text!r}": text for text in _typed_texts(tracker_db)}
+    forbidden |= {f"typed text {text!r}": text for text in _typed_texts(tracker_url)}
     leaks = [
         f"{what} in {name}"
         for name, text in logs.items()

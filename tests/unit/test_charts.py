@@ -135,13 +135,15 @@ def test_themes_chart_is_a_portrait_png_1080_wide_whatever_the_data() -> None:
     assert len(one) > 10_000, "a real picture, not an empty canvas"
 
 
-def test_mood_chart_is_a_square_png_1080_wide() -> None:
+def test_mood_chart_is_a_portrait_png_1080_wide() -> None:
     png = charts.mood_chart(moods("decouragement", "doute", "deception", "ca_va"), PARIS)
-    assert size(png) == (1080, 1080)
-    # Across a new year, and a single point, still the same size.
+    assert size(png) == (1080, 1350)
+    # Across a new year, a single point, rejections marked: still the same size.
     across = moods("honte", "ca_va", start=dt.datetime(2026, 12, 30, 12, tzinfo=dt.UTC))
-    assert size(charts.mood_chart(across, PARIS)) == (1080, 1080)
-    assert size(charts.mood_chart(moods("ca_va"), PARIS)) == (1080, 1080)
+    assert size(charts.mood_chart(across, PARIS)) == (1080, 1350)
+    assert size(charts.mood_chart(moods("ca_va"), PARIS)) == (1080, 1350)
+    marked = charts.mood_chart(across, PARIS, rejections=[(dt.date(2026, 12, 29), "Thales")])
+    assert size(marked) == (1080, 1350) and marked != charts.mood_chart(across, PARIS)
 
 
 def test_swot_chart_is_a_square_png_1080_wide_whatever_the_data() -> None:
@@ -175,7 +177,7 @@ def test_swot_quadrant_text_is_wrapped_and_cut_to_fit() -> None:
 
 def test_empty_data_gives_a_picture_not_a_crash() -> None:
     assert size(charts.themes_chart(compute_patterns([]))) == (1080, 1350)
-    assert size(charts.mood_chart([], PARIS)) == (1080, 1080)
+    assert size(charts.mood_chart([], PARIS)) == (1080, 1350)
 
 
 def test_different_data_draws_a_different_picture() -> None:

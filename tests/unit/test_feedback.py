@@ -139,7 +139,9 @@ def test_praise_is_kept_for_the_strengths_step() -> None:
 
 def test_the_shipped_model_is_trained_on_the_training_split_only() -> None:
     model = json.loads(feedback_model.shipped_text())
-    assert model["trained_on"] and all("heldout" not in name for name in model["trained_on"])
+    assert model["trained_on"] and all(
+        "heldout" not in name and "test_voice" not in name for name in model["trained_on"]
+    )
     assert set(model["weights"]) == set(feedback_model.model_keys())
 
 

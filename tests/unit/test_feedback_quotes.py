@@ -56,16 +56,14 @@ def _evidence(text: str, theme: str) -> list[str]:
                 "communication": "trop stressé a l'oral",
             },
         ),
-        pytest.param(
+        (
+            # Two points in one clause: found by the clause model since the sixth training
+            # batch (READ_PARTS is still off).
             "Vous manquiez d'énergie et vos réponses étaient trop longues.",
             {
                 "enthusiasm": "Vous manquiez d'énergie",
                 "interview_performance": "vos réponses étaient trop longues",
             },
-            # Known gap: the two points share one clause and the clause model only finds
-            # the interview one; scoring the parts of a clause (coach.feedback.READ_PARTS)
-            # finds both but costs the held-out split its bar.
-            marks=pytest.mark.xfail(strict=True, reason="READ_PARTS is off"),
         ),
         (
             "Il vous manque une expérience en management ainsi que la maîtrise de SAP.",

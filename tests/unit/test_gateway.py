@@ -65,6 +65,7 @@ class FakeRelay:
         self.crises: list[int] = []
         self.gate: asyncio.Event | None = None
         self.replayed: dict[int, list[Reply]] = {}
+        self.plans: dict[int, list[Reply]] = {}
 
     async def _turn(self, speaker: Speaker, what: str) -> list[Reply]:
         self.seen.append((speaker.telegram_user_id, what))
@@ -91,6 +92,12 @@ class FakeRelay:
 
     def after_crisis(self, speaker: Speaker) -> None:
         self.crises.append(speaker.telegram_user_id)
+
+    async def follow_up(self, speaker: Speaker, shown: list[Reply]) -> list[Reply]:
+        # The person's safety plan would follow a crisis answer (bot/safety_plan.py).
+        if any(reply.text == CRISIS_REPLY for reply in shown):
+            return self.plans.get(speaker.telegram_user_id, [])
+        return []
 
     async def replay(self, speaker: Speaker, key: int) -> list[Reply] | None:
         return self.replayed.get(key)
@@ -214,6 +221,35 @@ async def test_every_text_path_gets_the_crisis_answer_before_any_io(world, field
     assert sent.by_chat[CAMILLE] == [CRISIS_REPLY]
     assert relay.seen == [], "a crisis never waits for a dialogue turn"
     assert relay.crises == [CAMILLE], "the safety pause is recorded after the answer"
+
+
+async def test_the_persons_safety_plan_follows_the_crisis_answer_never_before(world) -> None:  # type: ignore[no-untyped-def]
+    bot, relay, sent, build = world
+    relay.plans[CAMILLE] = [Reply(text="Votre plan : appeler Léa")]
+    gateway = build(sessions=None)
+    await gateway.accept(update(bot, message=message(CAMILLE, "je veux mourir")))
+    await settle(gateway)
+    assert sent.by_chat[CAMILLE] == [CRISIS_REPLY, "Votre plan : appeler Léa"]
+
+
+async def test_a_crisis_answer_from_the_dialogue_is_followed_by_the_plan_too(world) -> None:  # type: ignore[no-untyped-def]
+    bot, relay, sent, build = world
+    relay.plans[CAMILLE] = [Reply(text="Votre plan : appeler Léa")]
+    relay.plans[SACHA] = [Reply(text="Le plan de Sacha")]
+
+    async def classifier_crisis(speaker: Speaker, text: str, *, key: int | None = None) -> Any:
+        if speaker.telegram_user_id != CAMILLE:
+            return [Reply(text=f"echo: {text}")]
+        return [Reply(text=CRISIS_REPLY)]  # what the action answers for the crisis intent
+
+    relay.handle_text = classifier_crisis  # type: ignore[method-assign]
+    gateway = build()
+    await gateway.accept(update(bot, message=message(CAMILLE, "tout est noir ce soir")))
+    await settle(gateway)
+    assert sent.by_chat[CAMILLE] == [CRISIS_REPLY, "Votre plan : appeler Léa"]
+    await gateway.accept(update(bot, message=message(SACHA, "bonjour")))
+    await settle(gateway)
+    assert sent.by_chat[SACHA] == ["echo: bonjour"], "no plan after an ordinary answer"
 
 
 async def test_a_crisis_does_not_wait_behind_the_persons_own_unfinished_turn(world) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,8 @@
  * /getUpdates ({token, chatId}: new bot messages), /getUpdatesHistory ({token}). Two extra client
  * routes: POST /harness/callbackAnswers ({token}), POST /harness/injectUpdate ({token, update}:
  * any raw update, e.g. an edited message or a group message), POST /harness/leftChats ({token}:
- * the chats the bot left) and GET /harness/health.
+ * the chats the bot left), POST /harness/webhookDeliveries ({token}: the HTTP status of each
+ * update pushed to the bot in webhook mode, see setWebhook below) and GET /harness/health.
  *
  * Usage: node tests/e2e/emulator/server.js [--host 127.0.0.1] [--port 0] [--exit-on-stdin-close]
  *        (or EMULATOR_HOST / EMULATOR_PORT). Port 0 picks a free port. Loopback hosts only.
@@ -392,6 +393,79 @@ function buildApp(telegramServer) {
     events.forEach((e) => telegramServer.on(e, attempt));
     timer = setTimeout(() => attempt(true), timeout * 1000);
     res.on('close', cleanup);
+  });
+
+  // Webhook mode. setWebhook (url, secret_token) makes the emulator POST each new update from
+  // the test client to that URL, with the X-Telegram-Bot-Api-Secret-Token header as Telegram
+  // sends it, instead of keeping it for getUpdates; deleteWebhook (or an empty url) goes back
+  // to getUpdates. The HTTP status of every delivery is kept for the test client
+  // (POST /harness/webhookDeliveries). The package's own webhook support sends no secret.
+  const webhooks = new Map();
+  const webhookDeliveries = [];
+  app.all('/bot:token/setWebhook', (req, res) => {
+    const url = req.body.url ? String(req.body.url) : '';
+    if (!url) {
+      webhooks.delete(req.params.token);
+    } else {
+      const secret = req.body.secret_token ? String(req.body.secret_token) : null;
+      webhooks.set(req.params.token, { url, secret });
+      log(`webhook set to ${url}${secret ? ' (with a secret token)' : ''}`);
+    }
+    res.json({ ok: true, result: true });
+  });
+  app.all('/bot:token/deleteWebhook', (req, res) => {
+    webhooks.delete(req.params.token);
+    res.json({ ok: true, result: true });
+  });
+  app.all('/bot:token/getWebhookInfo', (req, res) => {
+    const hook = webhooks.get(req.params.token);
+    res.json({
+      ok: true,
+      result: { url: hook ? hook.url : '', has_custom_certificate: false, pending_update_count: 0 },
+    });
+  });
+  const postJson = (url, body, headers) => new Promise((resolve) => {
+    const data = Buffer.from(JSON.stringify(body));
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, ...headers },
+      timeout: 60000,
+    }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', (err) => resolve(`error: ${err.message}`));
+    request.end(data);
+  });
+  // Deliveries go out one at a time per bot, in update order (Telegram with max_connections=1);
+  // the client's call returns at once, as without a webhook, so that the package numbers the
+  // next message before this one is delivered.
+  const deliveryChains = new Map();
+  const storeUserUpdate = telegramServer.addUserUpdate.bind(telegramServer);
+  // eslint-disable-next-line no-param-reassign
+  telegramServer.addUserUpdate = async (update) => {
+    const hook = webhooks.get(update.botToken);
+    if (!hook) {
+      await storeUserUpdate(update);
+      return;
+    }
+    const formatted = formatUpdate(update);
+    telegramServer.updateId += 1;
+    const headers = hook.secret ? { 'X-Telegram-Bot-Api-Secret-Token': hook.secret } : {};
+    const previous = deliveryChains.get(update.botToken) || Promise.resolve();
+    const delivery = previous.then(async () => {
+      const status = await postJson(hook.url, formatted, headers);
+      webhookDeliveries.push({ token: update.botToken, update_id: formatted.update_id, status });
+    });
+    deliveryChains.set(update.botToken, delivery);
+  };
+  app.post('/harness/webhookDeliveries', (req, res) => {
+    const token = req.body && req.body.token;
+    res.json({
+      ok: true,
+      result: webhookDeliveries.filter((d) => d.token === token).map(({ token: _t, ...d }) => d),
+    });
   });
 
   // Any update as Telegram would send it (edited messages, captions, group chats, membership
