@@ -35,7 +35,13 @@ from bot.dispatcher import (
     reminder_buttons,
     reminder_text,
 )
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import (
+    RasaClient,
+    RasaEmptyAnswer,
+    RasaRejected,
+    RasaTimeout,
+    RasaUnavailable,
+)
 from bot.rendering import Reply, parse_rasa_messages
 from bot.sessions import SESSION_TURNS, TurnCounter, is_safe_point
 from coach import charts
@@ -495,17 +501,54 @@ class Relay:
                 message = intent
         if consented:
             await self._bound_session(sender_id_for(speaker.telegram_user_id))
+        sender = sender_id_for(speaker.telegram_user_id)
         try:
             raw = await self._rasa.send_message(
-                sender_id_for(speaker.telegram_user_id),
+                sender,
                 message,
                 metadata,
                 deadline=max(5.0, TURN_SECONDS - (loop.time() - started)),
             )
-        except RasaUnavailable:
+        except (RasaTimeout, RasaRejected, RasaEmptyAnswer):
             return [Reply(text=RASA_DOWN)]
+        except RasaUnavailable:
+            taken = await self._taken_over(sender, message, metadata, key, started)
+            if taken is None:
+                return [Reply(text=RASA_DOWN)]
+            raw = taken
         shown = await self._apply_directives(speaker, parse_rasa_messages(raw))
         return await self._noted(speaker, shown) if consented else shown
+
+    async def _taken_over(
+        self,
+        sender: str,
+        message: str,
+        metadata: dict[str, Any],
+        key: int | None,
+        started: float,
+    ) -> list[dict[str, Any]] | None:
+        """After the Rasa server that had this turn failed before answering (it died, or its
+        balancer answered 5xx): what another server makes of it. Rasa saves a turn only once
+        it is done, so the message's update id in the conversation tells: absent, nobody took
+        it and it is sent once more; present, the answers given then. None when that cannot
+        be known (no update id, Rasa still unreachable), so that nothing is processed twice."""
+        if key is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            earlier = answers_to(await self._rasa.recent_events(sender), key)
+            if earlier is not None:
+                return earlier or None
+            log.warning("Rasa failed during a turn it never recorded: sent again")
+            return await self._rasa.send_message(
+                sender,
+                message,
+                metadata,
+                deadline=max(5.0, TURN_SECONDS - (loop.time() - started)),
+            )
+        except RasaUnavailable as error:
+            log.warning("turn not taken over (%s)", type(error).__name__)
+            return None
 
     async def _bound_session(self, sender_id: str) -> None:
         """Start a new Rasa session at a safe point once this one is long (bot/sessions.py),

@@ -544,3 +544,56 @@ async def test_after_a_long_silence_in_a_form_the_reminder_comes_plain(make_rela
     assert rasa.triggered == []
     assert reply.text == "Petit rappel : étape « 3 modules sur 6 » de votre objectif « SQL »"
     assert [b.payload for b in reply.buttons] == ["rem:done:31", "rem:snooze:31", "rem:mute:31"]
+
+
+class DyingRasa:
+    """The Rasa server that had the turn dies before answering (its balancer answers 502);
+    ``recorded`` says whether it had saved the turn first."""
+
+    def __init__(self, recorded: bool) -> None:
+        self.recorded = recorded
+        self.posts = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            events: list[dict[str, Any]] = []
+            if self.recorded:
+                events = [
+                    {"event": "user", "text": "bonjour", "metadata": {"update_id": 77}},
+                    {"event": "bot", "text": "Déjà répondu", "data": {}},
+                ]
+            return httpx.Response(200, json={"events": events})
+        self.posts += 1
+        if self.posts == 1:
+            return httpx.Response(502, json={"status": "bad gateway"})
+        return httpx.Response(200, json=[{"recipient_id": "4242", "text": "Repris"}])
+
+
+async def test_a_turn_whose_rasa_died_unrecorded_is_taken_by_another(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = DyingRasa(recorded=False)
+    replies = await make_relay(rasa).handle_text(CAMILLE, "bonjour", key=77)
+    assert [r.text for r in replies] == ["Repris"]
+    assert rasa.posts == 2
+
+
+async def test_a_turn_whose_rasa_died_after_recording_it_is_not_sent_again(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = DyingRasa(recorded=True)
+    replies = await make_relay(rasa).handle_text(CAMILLE, "bonjour", key=77)
+    assert [r.text for r in replies] == ["Déjà répondu"]
+    assert rasa.posts == 1
+
+
+async def test_without_an_update_id_a_failed_turn_is_never_sent_again(
+    make_relay, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    consent(session_factory)
+    rasa = DyingRasa(recorded=False)
+    replies = await make_relay(rasa).handle_text(CAMILLE, "bonjour")
+    assert [r.text for r in replies] == [RASA_DOWN]
+    assert rasa.posts == 1
