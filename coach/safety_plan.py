@@ -97,7 +97,7 @@ PROFESSIONAL_LINES: Final[tuple[str, ...]] = (
 _STOP: Final = re.compile(
     r"^(?:(?:on|je|bon|ok|alors)\s+)*(?:stop|arrete|arretons|arreter|on\s+arrete|annule|annuler"
     r"|plus\s+tard|pas\s+maintenant|fini|j\s+ai\s+fini|c\s+est\s+tout|termine|ca\s+suffit"
-    r"|ca\s+ira|on\s+s\s+arrete\s+la|je\s+m\s+arrete\s+la)"
+    r"|ca\s+ira|on\s+s\s+arrete\s+la|je\s+m\s+arrete\s+la|m\s+arreter|m\s+arreter\s+la)"
     r"(?:\s+(?:la|pour\s+l\s+instant|pour\s+aujourd\s+hui|merci|svp|stp))*$"
 )
 

@@ -114,6 +114,8 @@ def texts(replies: list[Reply]) -> str:
         ("stop", Answer.STOP),
         ("on arrête là", Answer.STOP),
         ("plus tard", Answer.STOP),
+        ("M'arrêter là", Answer.STOP),  # the button's title, typed
+        ("m'arreter", Answer.STOP),
         (SISTER, Answer.TEXT),
         ("Personne ne me comprend vraiment, sauf mon frère Hugo", Answer.TEXT),
         ("Rien de tel qu'une longue marche au bord de la Loire", Answer.TEXT),
