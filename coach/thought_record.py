@@ -242,13 +242,18 @@ _NUMBER_WORDS: Final[dict[str, int]] = {
     "quatre vingt dix": 90,
     "cent": 100,
 }
+#: « je dirais 80 % », « environ 7 sur 10 » — a rating comes with a few words at most.
+_RATING_MAX_WORDS: Final = 5
 _RATING: Final = re.compile(r"(?<![\d,.])(\d{1,3})(?:\s*(%|/\s*(10|100)|sur\s+(10|100)))?")
 
 
 def parse_rating(text: str) -> int | None:
     """A 0-100 rating from « 80 », « 80 % », « 8/10 », « 7 sur 10 », « cinquante »; None
-    when there is no number, or more than 100."""
+    when there is no number, or more than 100, or the number sits in a sentence (« j'ai eu 2
+    entretiens le mois dernier » is an answer to something else, not a rating of 2)."""
     raw = (text or "").strip().lower()
+    if len(words(raw).split()) > _RATING_MAX_WORDS:
+        return None
     found = _RATING.search(raw)
     if found:
         value = int(found.group(1))

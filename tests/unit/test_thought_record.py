@@ -127,6 +127,10 @@ def test_every_trap_is_explained_in_one_plain_sentence() -> None:
         ("150", None),
         ("beaucoup", None),
         ("", None),
+        ("je dirais 70 sur 100", 70),
+        # A number inside a sentence answers something else.
+        ("j'ai eu 2 entretiens le mois dernier", None),
+        ("ils m'ont dit non au bout de 3 semaines d'attente", None),
     ],
 )
 def test_ratings_are_read_from_0_to_100(text: str, value: int | None) -> None:
