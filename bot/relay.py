@@ -766,6 +766,7 @@ def export_summary(data: dict[str, Any]) -> str:
         "star_answers": "réponses STAR",
         "reminders": "rappels",
         "safety_plan": "plan de sécurité",
+        "thought_records": "exercices sur une pensée (aussi dans le journal)",
     }
     lines = ["Voici tout ce que je garde à votre sujet (détail dans le fichier joint) :"]
     lines += [f"• {label} : {len(data.get(key) or [])}" for key, label in labels.items()]

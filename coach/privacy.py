@@ -82,7 +82,11 @@ SPEC_KEYS = (
     "star_answers",
     "reminders",
     "safety_plan",
+    "thought_records",
 )
+#: SPEC §10: the thought records (coach.thought_record) under a key of their own. They are
+#: journal entries of this kind, so they are in "journal" too and erased with it.
+THOUGHT_RECORD_KIND = "thought_record"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,9 @@ def export_user(
         nested = NESTED_SECTIONS.get(key)
         if nested is not None:
             _attach(session, user.id, data[key], nested)
+    data["thought_records"] = [
+        entry for entry in data["journal"] if entry.get("kind") == THOUGHT_RECORD_KIND
+    ]
     return data
 
 

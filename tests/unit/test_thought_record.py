@@ -230,14 +230,22 @@ def test_saved_as_a_journal_entry_in_export_and_erased(session_factory: Any) -> 
         entry = save_thought_record(session, user, FULL)
         assert entry is not None and entry.kind == KIND == "thought_record"
         assert save_thought_record(session, user, ThoughtRecord(belief=None)) is None
+    with transaction(session_factory) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        add_entry(session, user, "journal", "une autre note")
     with session_factory() as session:
-        journal = export_user(session, UID)["journal"]
-    assert [item["kind"] for item in journal] == ["thought_record"]
+        exported = export_user(session, UID)
+    journal = exported["journal"]
+    assert [item["kind"] for item in journal] == ["thought_record", "journal"]
     assert journal[0]["text"] == render(FULL)
+    # SPEC §10: a key of their own, with the thought records only.
+    assert exported["thought_records"] == [journal[0]]
     with transaction(session_factory) as session:
         assert delete_user(session, UID)
     with session_factory() as session:
         assert export_user(session, UID)["journal"] == []
+        assert export_user(session, UID)["thought_records"] == []
         assert session.scalars(select(JournalEntry)).all() == []
 
 
