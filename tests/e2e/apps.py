@@ -1,5 +1,5 @@
-"""A bot Application started and stopped inside a test (for restarts), as ``conftest.telegram``
-does for the whole test."""
+"""A bot Application started and stopped around a block: ``conftest.telegram`` runs one for a
+whole test, a restart test runs two in turn."""
 
 from __future__ import annotations
 

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from apps import polling_bot
 from backends import Backend, provisioned, unreachable_reason
 from harness import Emulator, emulator_unavailable_reason
 
-from bot.telegram_app import build_application
-from coach.settings import Settings
 from devtools.stack import MODEL, Stack, running_stack
 
 # Every turn of an end-to-end test goes through the real Rasa, whose answer takes a median of
@@ -97,28 +96,6 @@ def stack(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest_asyncio.fixture
 async def telegram(stack: Stack, databases: tuple[str, str]) -> AsyncIterator[Emulator]:
-    app_url, tracker_url = databases
-    async with Emulator() as emu:
-        settings = Settings(
-            telegram_bot_token=emu.token,
-            telegram_api_base_url=emu.url,
-            database_url=app_url,
-            tracker_database_url=tracker_url,
-            rasa_url=stack.rasa_url,
-            rasa_auth_token=stack.auth_token,
-        )
-        app = build_application(settings)
-        # The same sequence as Application.run_polling(), which owns the event loop there.
-        await app.initialize()
-        assert app.post_init is not None and app.post_shutdown is not None
-        await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield emu
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)
+    # The same sequence as Application.run_polling(), which owns the event loop there.
+    async with Emulator() as emu, polling_bot(emu, stack, databases):
+        yield emu

@@ -4,11 +4,10 @@ unknown names, and no walk over Event's subclasses once a name was found."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from devtools.stack import RASA_PYTHON, ROOT
+from devtools.stack import RASA_PYTHON
+from tests.unit.test_rasa_action_validation import run_in_rasa
 
 PROBE = r"""
 import sys
@@ -42,15 +41,4 @@ print("ok")
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="Rasa's environment is not installed")
 def test_event_class_cache_in_rasa() -> None:
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", PROBE],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3"},
-        check=False,
-    )
-    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), (
-        done.stdout[-2000:] + done.stderr[-2000:]
-    )
+    run_in_rasa(PROBE)
