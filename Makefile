@@ -62,8 +62,19 @@ migrate: $(VENV)/.installed
 run: setup model migrate
 	@$(PY) -m devtools.stack
 
-test: setup model node_modules/.installed lint scan rasa-validate unit eval db rasa-test e2e
+# Two jobs at a time where nothing is shared: the environments install side by side, then the
+# model trains (Rasa's own process, about 5 minutes) while the checks that do not need it run
+# one after the other beside it; each job's output is printed whole when it ends.
+test:
+	@$(MAKE) --no-print-directory -j2 --output-sync=target setup node_modules/.installed $(SCAN_VENV)/.installed
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse model checks
+	@$(MAKE) --no-print-directory rasa-test e2e
 	@echo "✔ all test suites passed"
+
+# Everything that does not need the trained model, in order.
+.PHONY: checks
+checks: $(VENV)/.installed
+	@$(MAKE) --no-print-directory -j1 lint scan rasa-validate unit eval db
 
 ## Test suites ---------------------------------------------------------------------------
 lint: $(VENV)/.installed

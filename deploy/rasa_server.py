@@ -239,6 +239,86 @@ def install_event_class_cache() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
 
 
+class _AlreadyTaken(Exception):
+    """Raised inside a message's turn when its update id is in the conversation already."""
+
+    def __init__(self, answers: list[Any]) -> None:
+        super().__init__("update already taken")
+        self.answers = answers
+
+
+def earlier_answers(events: Any, key: Any) -> list[Any] | None:
+    """The bot events that followed the user event carrying ``update_id`` = ``key`` (up to
+    the next user event), or None when no user event carries it."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    found: list[Any] | None = None
+    for event in events:
+        if isinstance(event, UserUttered):
+            if found is not None:
+                break
+            metadata = event.metadata if isinstance(event.metadata, dict) else {}
+            if metadata.get("update_id") == key:
+                found = []
+        elif found is not None and isinstance(event, BotUttered):
+            found.append(event)
+    return found
+
+
+def install_update_once() -> None:
+    """Take each Telegram update once, whoever sends it again.
+
+    The bot puts the update id of the message in its metadata. A message can reach Rasa a
+    second time when the first delivery's answer was lost: a bot process died after Rasa
+    took the turn and another one took the update over, or a balancer or a client retried
+    after a connection was cut. Rasa would then run the turn again (a second answer to the
+    same question, a form slot filled twice). Here, under the conversation's lock and with
+    the tracker the turn loads anyway (no extra read), a message whose update id is already
+    in the current session is answered with the answers given to it then, and nothing is
+    saved. Messages without an update id (the local chat, tests) are not concerned."""
+    import contextvars
+
+    from rasa.core.processor import MessageProcessor
+
+    key_of_turn: contextvars.ContextVar[Any] = contextvars.ContextVar("rebond_update_id")
+    original_handle = MessageProcessor.handle_message
+    original_log = MessageProcessor.log_message
+
+    async def handle_message(self: Any, message: Any) -> Any:
+        metadata = message.metadata if isinstance(message.metadata, dict) else {}
+        key = metadata.get("update_id")
+        if key is None:
+            return await original_handle(self, message)
+        token = key_of_turn.set(key)
+        try:
+            return await original_handle(self, message)
+        except _AlreadyTaken as taken:
+            for event in taken.answers:
+                await message.output_channel.send_response(message.sender_id, event.message())
+            return getattr(message.output_channel, "messages", None)
+        finally:
+            key_of_turn.reset(token)
+
+    async def log_message(self: Any, message: Any, should_save_tracker: bool = True) -> Any:
+        key = key_of_turn.get(None)
+        if key is None:
+            return await original_log(self, message, should_save_tracker)
+        # Rasa's log_message, with the check between loading the tracker and logging.
+        tracker = await self.fetch_tracker_and_update_session(
+            message.sender_id, message.output_channel, message.metadata
+        )
+        earlier = earlier_answers(tracker.events, key)
+        if earlier is not None:
+            raise _AlreadyTaken(earlier)
+        await self._handle_message_with_tracker(message, tracker)
+        if should_save_tracker:
+            await self.save_tracker(tracker)
+        return tracker
+
+    MessageProcessor.handle_message = handle_message  # type: ignore[method-assign]
+    MessageProcessor.log_message = log_message  # type: ignore[method-assign]
+
+
 SESSION_ROUTE = "/conversations/<conversation_id:path>/session"
 
 
@@ -302,6 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_compiled_action_validation()
     install_event_class_cache()
     install_session_route()
+    install_update_once()
     rasa_main.main()
     return 0
 

@@ -5,7 +5,7 @@ Topology (loopback only; every port picked free at start)::
     Bot API emulator ──POST update──▶ balancer "webhook" (by chat, failover, retry)
                                           ├─▶ bot A (python -m bot, webhook mode)
                                           └─▶ bot B
-    bots ──RasaClient──▶ balancer "rasa" (round-robin, failover, retry)
+    bots ──RasaClient──▶ balancer "rasa" (round-robin, failover)
                               ├─▶ Rasa A ─┐  PostgreSQL tracker store (fresh database)
                               └─▶ Rasa B ─┘  Redis lock store (own db number and key prefix)
     Rasa ──action_endpoint──▶ balancer "actions" (round-robin, failover, retry)
@@ -29,15 +29,21 @@ What makes a kill lose nothing:
   the rows the dead bot held are taken over by the live one once their lease ran out
   (``INBOX_LEASE_SECONDS``, short here), and a turn cut half way is replayed from Rasa's
   tracker rather than processed again (bot/gateway.py);
-- **Rasa**: a request refused or cut before any answer byte goes to the other server. Rasa
-  saves a turn's events at its end, so a turn cut before that left nothing and runs again;
+- **Rasa**: a refused connection goes to the other server. A request cut after it was sent
+  is never replayed by the balancer (it answers 502): Rasa saves a turn's events in one
+  commit at its end, after which only the answer was missing, so the bot asks the other
+  server whether the message's update id is in the conversation and shows the answers
+  given then, or sends the message once more when it is not (bot/relay.py, ``_taken_over``);
+  and Rasa itself answers a message whose update id it already took with the answers given
+  then, without running the turn again (deploy/rasa_server.py, ``install_update_once``:
+  this covers a bot that died while Rasa was still busy with its turn);
   the other server waits for the dead one's conversation lock to expire
   (``TICKET_LOCK_LIFETIME``, 10 s here instead of Rasa's 60 s);
-- **action server**: the same; an action cut half way runs again on the other server.
+- **action server**: a request refused or cut before any answer byte goes to the other
+  server; an action cut half way runs again there (a user turn is still taken once).
 
-So it is at-least-once at the very moment of a kill: a turn whose events were saved in the
-milliseconds between Rasa's save and its answer, or an answer sent by a bot just before it
-died and before it deleted its inbox row, would be repeated. The figures count it
+So a user turn is processed once. Only a reminder or an answer sent by a bot just before it
+died and before it deleted its row could be sent again; the figures count it
 ("duplicated").
 
 Reminders: both bots run the production dispatcher (``REMINDERS_ENABLED``) with the bot
@@ -292,7 +298,7 @@ async def running_cluster(
                     "--pool",
                     f"webhook={ports['wh']}:{backends['bot-a']},{backends['bot-b']}:chat:retry",
                     "--pool",
-                    f"rasa={ports['rasa']}:{backends['rasa-a']},{backends['rasa-b']}:retry",
+                    f"rasa={ports['rasa']}:{backends['rasa-a']},{backends['rasa-b']}",
                     "--pool",
                     f"actions={ports['act']}:{backends['actions-a']},{backends['actions-b']}:retry",
                 ],
