@@ -358,9 +358,23 @@ def deactivate_for_safety(tracker: Tracker) -> list[dict[str, Any]]:
     ]
 
 
+def person_zone(tracker: Tracker, default_tz: str) -> str:
+    """The person's timezone as the bot put it in the message's metadata (``timezone``,
+    read with consent on every turn, bot/relay.py), else the coach's default: forms read
+    dates in it without a database call."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    zone = metadata.get("timezone") if isinstance(metadata, dict) else None
+    if isinstance(zone, str) and 0 < len(zone) <= 64:
+        try:
+            ZoneInfo(zone)
+        except (KeyError, ValueError):
+            return default_tz
+        return zone
+    return default_tz
+
+
 def local_today(default_tz: str, now: dt.datetime | None = None) -> dt.date:
-    """Today (or ``now``'s day) in the coach's default timezone: forms validate dates without
-    a database call."""
+    """Today (or ``now``'s day) in the timezone ``default_tz`` (:func:`person_zone`)."""
     try:
         zone: dt.tzinfo = ZoneInfo(default_tz)
     except (KeyError, ValueError):

@@ -39,7 +39,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import QuietAsk, button_title, entity, has_letters, settings, with_user
-from actions.flow import aside, interruption, local_today, stop_events, stop_slots
+from actions.flow import (
+    aside,
+    interruption,
+    local_today,
+    person_zone,
+    stop_events,
+    stop_slots,
+)
 from actions.interpretation import COMMAND_ACTIONS, COMMAND_STOP, answer_in_form, set_aside
 from coach.feedback import THEME_LABELS, THEMES
 from coach.feedbacks import patterns_for
@@ -269,8 +276,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _today() -> dt.date:
-    return local_today(settings().coach_tz, _now())
+def _today(tracker: Tracker) -> dt.date:
+    """Today where the person lives (actions.flow.person_zone)."""
+    return local_today(person_zone(tracker, settings().coach_tz), _now())
 
 
 def _fold(text: str) -> str:
@@ -343,7 +351,7 @@ class ActionStartGoal(Action):
     ) -> list[dict[str, Any]]:
         text = _text(tracker)
         written = "" if text.startswith("/") else text
-        today = _today()
+        today = _today(tracker)
         hint = with_user(tracker, dispatcher, _hint)
         if hint is None:
             # No consent or no database: the form stops at once, nothing kept.
@@ -418,7 +426,7 @@ class ValidateGoalForm(FormValidationAction):
             if answer_in_form(dispatcher, other) == COMMAND_STOP:
                 return {ANSWER: None, **stop_slots(COMMAND_STOP)}
             return {ANSWER: None}
-        today = _today()
+        today = _today(tracker)
         pending = draft.pending(today)
         if not pending:
             return {ANSWER: SETTLED}
@@ -491,7 +499,7 @@ class ActionAskGoalAnswer(QuietAsk):
 
     def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         draft = _draft(tracker)
-        today = _today()
+        today = _today(tracker)
         pending = draft.pending(today) if draft else ()
         if draft is None or not pending:
             return []
@@ -556,7 +564,7 @@ class ActionGoalProposal(Action):
         if stopped is not None:
             return stopped
         draft = _draft(tracker)
-        today = _today()
+        today = _today(tracker)
         if draft is None or draft.pending(today):
             dispatcher.utter_message(text=NO_DRAFT, buttons=[NEW_GOAL_BUTTON])
             return [SlotSet(DRAFT, None), SlotSet(ANSWER, None)]
@@ -748,7 +756,7 @@ class ActionGoalAction(Action):
         self, op: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[dict[str, Any]]:
         draft = _draft(tracker)
-        today = _today()
+        today = _today(tracker)
         if draft is None or draft.pending(today):
             if op == "drop":
                 dispatcher.utter_message(text=DROPPED)
@@ -799,9 +807,8 @@ class ActionGoalAction(Action):
             dispatcher.utter_message(
                 text="L'échéance de cet objectif est déjà passée : choisissons-en une autre."
             )
-            undated = _strip_deadline(
-                replace(draft, fields=replace(draft.fields, deadline=None), steps=None), _today()
-            )
+            bare = replace(draft, fields=replace(draft.fields, deadline=None), steps=None)
+            undated = _strip_deadline(bare, _today(tracker))
             return [SlotSet(DRAFT, undated.to_slot()), SlotSet(ANSWER, None), FollowupAction(FORM)]
         if created is None:
             return []
@@ -1002,7 +1009,7 @@ class ValidateGoalEditForm(FormValidationAction):
                 return {EDIT_TEXT: None, **stop_slots(COMMAND_STOP)}
             return {EDIT_TEXT: None}
         if mode == MODE_DEADLINE:
-            today = _today()
+            today = _today(tracker)
             found = parse_deadline(text, today, whole_answer=True)
             if found is None or found.day <= today:
                 hint = "Cette date est déjà passée." if found else HINTS["time_bound"]

@@ -24,7 +24,14 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import QuietAsk, sessions, settings, telegram_user_id
-from actions.flow import interruption, local_today, looks_like_noise, stop_events, stop_slots
+from actions.flow import (
+    interruption,
+    local_today,
+    looks_like_noise,
+    person_zone,
+    stop_events,
+    stop_slots,
+)
 from coach.db import transaction
 from coach.intake import (
     CULTURE_CHOICES,
@@ -196,7 +203,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> dict[str, Any]:
         if not isinstance(value, str):
             return {slot: value}  # pre-filled from the first message, already normalised
-        today = local_today(settings().coach_tz)
+        today = local_today(person_zone(tracker, settings().coach_tz))
         answering = tracker.get_slot("requested_slot") == slot
         if answering:
             stop = interruption(value)
@@ -490,7 +497,7 @@ class ActionStartIntake(Action):
             # Misread by the classifier: answer like the fallback, the form closes at once.
             dispatcher.utter_message(response="utter_default")
             return [SlotSet("flow_step", NOISE)]
-        today = local_today(settings().coach_tz)
+        today = local_today(person_zone(tracker, settings().coach_tz))
         facts = extract_rejection_facts(text, today=today) if text else None
         paused = tracker.get_slot("paused_flow") == FORM and _company(tracker)
         new_company = (facts.company if facts else None) or _given_company(tracker)
@@ -573,7 +580,7 @@ class ActionFinishIntake(Action):
             )
             return [SlotSet("paused_flow", FORM), SlotSet("flow_step", None)]
         uid = telegram_user_id(tracker)
-        today = local_today(settings().coach_tz)
+        today = local_today(person_zone(tracker, settings().coach_tz))
         try:
             with transaction(sessions()) as session:
                 user = find_user(session, uid) if uid is not None else None

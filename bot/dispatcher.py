@@ -746,9 +746,59 @@ _DEFAULT_TEXTS = {
 }
 
 
+#: The nudges of an application in progress (coach.pipeline): worded from the company the
+#: payload carries; ``{at}`` is « chez Airbus » (or nothing when the name is missing).
+_APPLICATION_TEXTS = {
+    "application_follow_up": (
+        "cela fait sept jours ouvrés que vous avez postulé{at}, sans nouvelles. Une relance "
+        "courte et polie montre votre intérêt : je peux vous en proposer une."
+    ),
+    "interview_prep": (
+        "votre entretien{at} approche. Relisez l'offre, préparez deux ou trois exemples "
+        "concrets de vos réussites et les questions que vous voulez poser."
+    ),
+    "interview_soon": (
+        "votre entretien{at} commence dans une heure. Respirez : vous êtes prêt·e. Bonne chance !"
+    ),
+    "interview_debrief": (
+        "comment s'est passé votre entretien{at} ? Notez à chaud les questions posées et ce "
+        "que vous feriez autrement : c'est précieux pour la suite."
+    ),
+    "application_silence": (
+        "toujours aucune nouvelle{at} depuis quatre semaines. Voulez-vous classer cette "
+        "candidature « sans réponse » ? Elle restera dans votre journal des démarches."
+    ),
+}
+#: Buttons of those nudges, under the usual three: (title, payload); ``{id}`` is the
+#: application's id (bot/search.py handles ``srch:``, Rasa the intents).
+_APPLICATION_BUTTONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "application_follow_up": (("Préparer la relance", "srch:fu:{id}"),),
+    "interview_prep": (
+        ("Préparer une réponse (STAR)", "/ask_star"),
+        ("Conseils d'entretien", "/ask_interview_tips"),
+    ),
+    "interview_debrief": (
+        ("Noter mon bilan", "/journal_write"),
+        ("Mot de remerciement", "/thank_you_note"),
+    ),
+    "application_silence": (
+        ("Oui, la classer", "srch:close:{id}"),
+        ("Non, je la garde", "srch:keep:{id}"),
+    ),
+}
+
+
 def reminder_text(snapshot: ReminderSnapshot) -> str:
     """The message of a plain reminder: "Petit rappel : relancer Decathlon"."""
     text = snapshot.text
+    if snapshot.kind in _APPLICATION_TEXTS and text is None:
+        company = snapshot.payload.get("company")
+        at = f" chez {company.strip()}" if isinstance(company, str) and company.strip() else ""
+        sentence = _APPLICATION_TEXTS[snapshot.kind].format(at=at)
+        body = sentence[0].upper() + sentence[1:]
+        if snapshot.late:
+            body = LATE_PREFIX + body[0].lower() + body[1:]
+        return body
     if text is not None:
         body = f"Petit rappel : {text.strip()[:MAX_TEXT]}"
     else:
@@ -766,19 +816,45 @@ def reminder_text(snapshot: ReminderSnapshot) -> str:
     return body
 
 
-def reminder_buttons(reminder_id: int) -> tuple[Button, ...]:
-    """ "Fait", "Demain", "Plus de rappels de ce type" (payloads ``rem:<action>:<id>``)."""
+def reminder_buttons(
+    reminder_id: int, snapshot: ReminderSnapshot | None = None
+) -> tuple[Button, ...]:
+    """ "Fait", "Demain", "Plus de rappels de ce type" (payloads ``rem:<action>:<id>``),
+    after the buttons of an application's nudge when ``snapshot`` is one."""
+    return (*extra_buttons(snapshot), *_own_buttons(reminder_id))
+
+
+def _own_buttons(reminder_id: int) -> tuple[Button, ...]:
     return tuple(
         Button(title, f"{CALLBACK_PREFIX}{action}:{int(reminder_id)}")
         for action, title in BUTTON_TITLES.items()
     )
 
 
-def reminder_markup(reminder_id: int) -> InlineKeyboardMarkup:
-    """The inline keyboard, callback data exactly ``rem:done:<id>`` etc."""
-    done, snooze_button, mute_button = reminder_buttons(reminder_id)
+def extra_buttons(snapshot: ReminderSnapshot | None) -> tuple[Button, ...]:
+    """The nudge's own buttons (prepare the follow-up, close the application…)."""
+    if snapshot is None:
+        return ()
+    application_id = snapshot.payload.get("application_id")
+    wanted = _APPLICATION_BUTTONS.get(snapshot.kind, ())
+    if not isinstance(application_id, int) or isinstance(application_id, bool):
+        wanted = tuple(b for b in wanted if "{id}" not in b[1])
+        application_id = 0
+    return tuple(Button(title, payload.format(id=application_id)) for title, payload in wanted)
+
+
+def reminder_markup(
+    reminder_id: int, snapshot: ReminderSnapshot | None = None
+) -> InlineKeyboardMarkup:
+    """The inline keyboard, callback data exactly ``rem:done:<id>`` etc., under the nudge's
+    own buttons (one per row)."""
+    done, snooze_button, mute_button = _own_buttons(reminder_id)
+    extra = [
+        [InlineKeyboardButton(b.title, callback_data=b.payload)] for b in extra_buttons(snapshot)
+    ]
     return InlineKeyboardMarkup(
         [
+            *extra,
             [
                 InlineKeyboardButton(done.title, callback_data=done.payload),
                 InlineKeyboardButton(snooze_button.title, callback_data=snooze_button.payload),
@@ -882,7 +958,9 @@ def text_deliver(bot: Any, *, converse: Deliver | None = None) -> Deliver:
                 return shown
             log.warning("reminder %d: Rasa's turn showed nothing, sent plain", snapshot.id)
         return await bot.send_message(
-            snapshot.chat_id, reminder_text(snapshot), reply_markup=reminder_markup(snapshot.id)
+            snapshot.chat_id,
+            reminder_text(snapshot),
+            reply_markup=reminder_markup(snapshot.id, snapshot),
         )
 
     return deliver

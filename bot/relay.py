@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import careful, preferences
+from bot import careful, preferences, search
 from bot import safety_plan as plan_chat
 from bot.dispatcher import CALLBACK_PREFIX as REMINDER_PREFIX
 from bot.dispatcher import (
@@ -87,6 +87,9 @@ COMMANDS: dict[str, str] = {
     "bilan": "/ask_patterns",
     "swot": "/start_swot",
     "rappels": "/list_reminders",
+    "candidatures": "/ask_applications",
+    "demarches": "/ask_activity_report",
+    "fuseau": "/set_timezone",
     "confidentialite": "/privacy",
     "export": "/export_data",
     "supprimer": "/delete_data",
@@ -104,6 +107,9 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
     "bilan": "Les points qui reviennent",
     "swot": "Mes forces et faiblesses (SWOT)",
     "rappels": "Mes rappels",
+    "candidatures": "Mes candidatures en cours",
+    "demarches": "Justifier mes démarches (France Travail)",
+    "fuseau": "Mon fuseau horaire",
     "confidentialite": "Mes données",
     "export": "Recevoir mes données",
     "supprimer": "Effacer mes données",
@@ -286,6 +292,9 @@ class Relay:
             return await self._noted(speaker, shown)
         if plan_chat.is_plan_payload(payload):
             return await self._plan_step(speaker, plan_chat.handle, key=payload)
+        if search.is_search_payload(payload):
+            done = await self._search_step(speaker, search.handle_button, payload, None)
+            return await self._noted(speaker, done or [Reply(text=DB_DOWN)])
         if payload.startswith(preferences.PREFIX):
             try:
                 reply = await asyncio.to_thread(
@@ -340,7 +349,10 @@ class Relay:
         buttons, and the question stays where it was."""
         if not reminder.intent:
             return [
-                Reply(text=reminder_text(reminder), buttons=list(reminder_buttons(reminder.id)))
+                Reply(
+                    text=reminder_text(reminder),
+                    buttons=list(reminder_buttons(reminder.id, reminder)),
+                )
             ]
         form, latest = await self._rasa.dialogue_state(sender_id_for(speaker.telegram_user_id))
         if form is not None:
@@ -348,7 +360,10 @@ class Relay:
             if idle is not None and idle < FORM_ACTIVE_SECONDS:
                 raise DeliverLater(FORM_DEFER_SECONDS)
             return [
-                Reply(text=reminder_text(reminder), buttons=list(reminder_buttons(reminder.id)))
+                Reply(
+                    text=reminder_text(reminder),
+                    buttons=list(reminder_buttons(reminder.id, reminder)),
+                )
             ]
         return await self.trigger(speaker, reminder.intent, reminder.entities)
 
@@ -474,8 +489,9 @@ class Relay:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
-            # One read tells consent and whether a part of the safety plan takes this text.
-            consented, for_plan = await asyncio.wait_for(
+            # One read tells consent, whether a part of the safety plan takes this text, and
+            # whether it answers a question the bot asked itself (bot/search.py).
+            gate = await asyncio.wait_for(
                 asyncio.to_thread(
                     plan_chat.gate,
                     self._sessions,
@@ -488,9 +504,18 @@ class Relay:
         except (SQLAlchemyError, TimeoutError) as error:
             log.error("database unavailable (%s)", type(error).__name__)
             return [Reply(text=DB_DOWN)]
-        if for_plan:
+        consented = gate.consented
+        if consented and gate.timezone:
+            metadata["timezone"] = gate.timezone
+        if gate.for_plan:
             # Written into the plan, never sent to Rasa (bot/safety_plan.py).
             return await self._plan_step(speaker, plan_chat.answer, key=message)
+        if gate.awaiting is not None:
+            answered = await self._search_step(
+                speaker, search.answer_awaited, gate.awaiting, message
+            )
+            if answered is not None:
+                return await self._noted(speaker, answered)
         if not consented:
             intent = message.split("{", 1)[0]
             if typed or intent not in PRE_CONSENT_PAYLOADS:
@@ -516,7 +541,9 @@ class Relay:
             if taken is None:
                 return [Reply(text=RASA_DOWN)]
             raw = taken
-        shown = await self._apply_directives(speaker, parse_rasa_messages(raw))
+        shown = await self._apply_directives(
+            speaker, parse_rasa_messages(raw), text=message if typed else None
+        )
         return await self._noted(speaker, shown) if consented else shown
 
     async def _taken_over(
@@ -548,6 +575,29 @@ class Relay:
             )
         except RasaUnavailable as error:
             log.warning("turn not taken over (%s)", type(error).__name__)
+            return None
+
+    async def _search_step(
+        self,
+        speaker: Speaker,
+        step: Callable[..., list[Reply] | None],
+        what: str,
+        text: str | None,
+    ) -> list[Reply] | None:
+        """One step of the whole search (bot/search.py) in a worker thread: applications,
+        steps, the proof of activity, the timezone. None when the step does not take the
+        text, or when the database failed (logged by type only)."""
+        try:
+            return await asyncio.to_thread(
+                step,
+                self._sessions,
+                speaker.telegram_user_id,
+                what,
+                text,
+                now=self._clock(),
+            )
+        except SQLAlchemyError as error:
+            log.error("search step failed (%s)", type(error).__name__)
             return None
 
     async def _bound_session(self, sender_id: str) -> None:
@@ -590,11 +640,20 @@ class Relay:
         with transaction(self._sessions) as session:
             return touch_activity(session, telegram_user_id, now=self._clock())
 
-    async def _apply_directives(self, speaker: Speaker, replies: list[Reply]) -> list[Reply]:
+    async def _apply_directives(
+        self, speaker: Speaker, replies: list[Reply], *, text: str | None = None
+    ) -> list[Reply]:
+        """``replies`` with Rasa's directives carried out; ``text`` is the typed message of
+        the turn (None for a button, a command, or a turn replayed after a crash, so that a
+        replay never records the same application or step twice)."""
         shown: list[Reply] = []
         for reply in replies:
             if reply.directive is None:
                 shown.append(reply)
+                continue
+            if reply.directive in search.DIRECTIVES:
+                done = await self._search_step(speaker, search.run_directive, reply.directive, text)
+                shown.extend(done or [Reply(text=DB_DOWN)])
                 continue
             try:
                 shown.extend(await self._run_directive(speaker, reply))
@@ -767,6 +826,8 @@ def export_summary(data: dict[str, Any]) -> str:
         "reminders": "rappels",
         "safety_plan": "plan de sécurité",
         "thought_records": "exercices sur une pensée (aussi dans le journal)",
+        "applications": "candidatures",
+        "activities": "démarches",
     }
     lines = ["Voici tout ce que je garde à votre sujet (détail dans le fichier joint) :"]
     lines += [f"• {label} : {len(data.get(key) or [])}" for key, label in labels.items()]

@@ -19,6 +19,7 @@ Every function here blocks (database): call it in a thread.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -93,25 +94,49 @@ def is_plan_payload(payload: str) -> bool:
 # -- turn gate ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Gate:
+    """What one read of the person's row tells the relay before a turn."""
+
+    consented: bool
+    for_plan: bool  # a part of the safety plan takes this text
+    awaiting: str | None = None  # the bot's own question this typed text may answer
+    timezone: str | None = None  # the person's zone, for the forms' dates (actions/flow.py)
+
+
 def gate(
     sessions: sessionmaker[Session], telegram_user_id: int, *, typed: bool, now: dt.datetime
-) -> tuple[bool, bool]:
-    """(consented, a part of the plan takes this text) for one turn, in one read.
+) -> Gate:
+    """Consent, whether a part of the plan takes this text, and the question the bot itself
+    asked (bot/search.py) that it may answer, for one turn, in one read.
 
     Anything but typed text (a command, another button) ends the writing of a part: the
     person moved on, and their next message must not be filed in their plan."""
     with sessions() as session:
         user = find_user(session, telegram_user_id)
         if user is None:
-            return False, False
+            return Gate(False, False)
+        awaiting = awaited(user, now=now) if typed else None
+        zone = user.timezone
         plan = plans.plan_of(session, user)
         if plan is None or plan.editing is None:
-            return True, False
+            return Gate(True, False, awaiting, zone)
         if typed and plans.editing_part(plan, now=now) is not None:
-            return True, True
+            return Gate(True, True, timezone=zone)
         plans.end_editing(plan)
         session.commit()
-        return True, False
+        return Gate(True, False, awaiting, zone)
+
+
+#: How long a question the bot asked (bot/search.py) waits for its typed answer.
+AWAITING_FOR = dt.timedelta(minutes=15)
+
+
+def awaited(user: User, *, now: dt.datetime) -> str | None:
+    """The bot's own pending question for this person, if it was asked recently."""
+    if user.awaiting is None or user.awaiting_since is None:
+        return None
+    return user.awaiting if now - user.awaiting_since <= AWAITING_FOR else None
 
 
 # -- conversation ---------------------------------------------------------------------

@@ -109,6 +109,11 @@ class User(Base):
         UTCDateTime(), default=utcnow, index=True
     )
     retention_warned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # A short question the bot itself asked and whose typed answer it reads before Rasa
+    # (bot/search.py): "period", "place", "position:<application id>"; with when it was asked
+    # (it lapses after a few minutes). None when nothing is awaited.
+    awaiting: Mapped[str | None] = mapped_column(String(48))
+    awaiting_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     rejections: Mapped[list[Rejection]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -402,3 +407,62 @@ class SafetyPlan(Base):
     walkthrough: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class JobApplication(Base):
+    """An application in progress or closed (coach.pipeline): where it was sent, how, and
+    the stage it reached. A rejection logged for it points back here (``rejection_id``), so
+    that the rejection flow continues this record instead of starting another one."""
+
+    __tablename__ = "job_applications"
+    __table_args__ = (
+        CheckConstraint(
+            "stage IN ('sent', 'interview', 'interviewed', 'test', 'offer', 'rejected',"
+            " 'no_answer', 'withdrawn')",
+            name="stage_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    company: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    # site / email / network / fair / spontaneous / agency / other (coach.pipeline.CHANNELS)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    link: Mapped[str | None] = mapped_column(String(500))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(16), default="sent", server_default="sent")
+    # The last news (a stage change), for "days since the last news" and the nudges.
+    stage_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The next (or last) interview, when one is scheduled: an aware instant.
+    interview_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    rejection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rejections.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Activity(Base):
+    """One job-search step (« démarche ») on a local date, for the proof of activity that
+    France Travail may ask for (coach.activity_report): what Rebond saw happen (an
+    application sent, an interview, a follow-up) and what the person adds that happened
+    outside it (a workshop, a job fair, a training, a networking coffee)."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # coach.activity_report.KINDS: application, interview, follow_up, test, workshop,
+    # job_fair, training, networking, other
+    kind: Mapped[str] = mapped_column(String(24))
+    happened_on: Mapped[dt.date] = mapped_column(Date)
+    company: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(300))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_applications.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -29,10 +29,12 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from coach import inbox
 from coach.db import make_engine, transaction
 from coach.models import (
+    Activity,
     Feedback,
     FeedbackRequest,
     Goal,
     InboxUpdate,
+    JobApplication,
     JournalEntry,
     Milestone,
     Mood,
@@ -70,6 +72,10 @@ EXPORT_SECTIONS: dict[str, tuple[type[DeclarativeBase], frozenset[str]]] = {
         SafetyPlan,
         frozenset({"user_id", "editing", "editing_since", "walkthrough"}),
     ),
+    # Applications in progress and the job-search steps (« démarches »); the steps are
+    # erased before the applications they may point at (this order).
+    "activities": (Activity, frozenset({"user_id"})),
+    "applications": (JobApplication, frozenset({"user_id"})),
 }
 SPEC_KEYS = (
     "rejections",
@@ -83,6 +89,8 @@ SPEC_KEYS = (
     "reminders",
     "safety_plan",
     "thought_records",
+    "applications",
+    "activities",
 )
 #: SPEC §10: the thought records (coach.thought_record) under a key of their own. They are
 #: journal entries of this kind, so they are in "journal" too and erased with it.
@@ -146,6 +154,9 @@ USER_FIELDS = (
     "phone",
     "email",
     "linkedin",
+    # The question the bot waits an answer to (bot/search.py), exported like the rest.
+    "awaiting",
+    "awaiting_since",
 )
 
 

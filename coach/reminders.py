@@ -15,14 +15,21 @@ mean none) postpone delivery to the end of the quiet window. They are applied tw
 a reminder is scheduled (so the confirmation shows the real time) and again by the
 dispatcher (the user may have changed them since).
 
+One kind ignores them (:data:`QUIET_HOURS_EXEMPT`): ``interview_soon``, the message one hour
+before an interview (``coach.pipeline``). The person chose that appointment, so they are up
+an hour before it; and held to 08:30 it would come 30 minutes before a 9 h interview and after
+an 8 h one. It is still held by the safety pause, and its short stale limit (below) drops it
+rather than send it once the interview is about to start.
+
 Business days
 -------------
 Reminders the coach computes for work to do — ``feedback_request``, ``follow_up``,
-``milestone`` (goal steps and reviews) — land on a business day (Monday to Friday minus
-French public holidays, ``coach.timing``): one that would fall on a Saturday morning moves
-to Monday at the same local time. What the person asked for in words (« rappelle-moi
-samedi », « on en reparle demain », the "Demain" button, the weekly check-in day they
-chose) is kept as they said it.
+``milestone`` (goal steps and reviews), and for applications in progress
+``application_follow_up`` (relancer) and ``application_silence`` (close it?) — land on a
+business day (Monday to Friday minus French public holidays, ``coach.timing``): one that
+would fall on a Saturday morning moves to Monday at the same local time. What the person
+asked for in words (« rappelle-moi samedi », « on en reparle demain », the "Demain" button,
+the weekly check-in day they chose) is kept as they said it.
 
 Held back, never dropped
 ------------------------
@@ -50,6 +57,16 @@ bot say so ("avec un peu de retard").
 - 12 h for ``resume_tomorrow`` ("on en reparle demain") and ``weekly_reflection``: they are
   about a moment; opening that conversation a day late, out of the blue, does more harm than
   good, and the next check-in is already scheduled.
+
+Applications in progress (``coach.pipeline``; payload ``{"application_id": N}``):
+
+- 72 h for ``application_follow_up`` and ``application_silence``: tasks, still worth it late;
+- 12 h for ``interview_prep`` (the day before at 10:00): said by the evening at the latest,
+  never on the morning of the interview, when the one-hour reminder takes over;
+- 45 min for ``interview_soon`` (one hour before): never later than 15 minutes before the
+  interview starts — after that it would only add stress;
+- 24 h for ``interview_debrief`` (the day after at 10:00): two days on, the details have
+  faded and the thank-you note is late; the journal stays open anyway.
 
 Delivery states
 ---------------
@@ -86,6 +103,7 @@ __all__ = [
     "DEFAULT_TZ",
     "KINDS",
     "KIND_LABELS",
+    "QUIET_HOURS_EXEMPT",
     "REFLECTION_INTENT",
     "SENDING_LEASE",
     "STALE_AFTER",
@@ -129,9 +147,26 @@ __all__ = [
 
 DEFAULT_TZ: Final = "Europe/Paris"
 #: Kinds whose day the coach computes: moved to a business day unless the person asked.
-BUSINESS_DAY_KINDS: Final = frozenset({"feedback_request", "follow_up", "milestone"})
+BUSINESS_DAY_KINDS: Final = frozenset(
+    {"feedback_request", "follow_up", "milestone", "application_follow_up", "application_silence"}
+)
+#: Kinds delivered even inside quiet hours (see the module docstring).
+QUIET_HOURS_EXEMPT: Final = frozenset({"interview_soon"})
 KINDS: Final = frozenset(
-    {"feedback_request", "follow_up", "weekly_reflection", "milestone", "resume_tomorrow", "custom"}
+    {
+        "feedback_request",
+        "follow_up",
+        "weekly_reflection",
+        "milestone",
+        "resume_tomorrow",
+        "custom",
+        # Applications in progress (coach.pipeline).
+        "application_follow_up",
+        "interview_prep",
+        "interview_soon",
+        "interview_debrief",
+        "application_silence",
+    }
 )
 KIND_LABELS: Final[Mapping[str, str]] = {
     "feedback_request": "demande de retour",
@@ -140,6 +175,11 @@ KIND_LABELS: Final[Mapping[str, str]] = {
     "milestone": "étapes de vos objectifs",
     "resume_tomorrow": "reprise de conversation",
     "custom": "rappels personnels",
+    "application_follow_up": "relances de candidature",
+    "interview_prep": "préparation d'entretien",
+    "interview_soon": "rappel une heure avant l'entretien",
+    "interview_debrief": "débrief d'entretien",
+    "application_silence": "candidatures sans nouvelles",
 }
 # Intent triggered in Rasa by the weekly check-in (the dialogue asks the questions).
 REFLECTION_INTENT: Final = "EXTERNAL_weekly_reflection"
@@ -161,6 +201,11 @@ STALE_AFTER: Final[Mapping[str, dt.timedelta]] = {
     "milestone": dt.timedelta(hours=72),
     "resume_tomorrow": dt.timedelta(hours=12),
     "weekly_reflection": dt.timedelta(hours=12),
+    "application_follow_up": dt.timedelta(hours=72),
+    "application_silence": dt.timedelta(hours=72),
+    "interview_prep": dt.timedelta(hours=12),
+    "interview_soon": dt.timedelta(minutes=45),
+    "interview_debrief": dt.timedelta(hours=24),
 }
 DEFAULT_STALE_AFTER: Final = dt.timedelta(hours=12)
 LATE_NOTICE_AFTER: Final = dt.timedelta(minutes=15)
@@ -280,7 +325,7 @@ def dispatch_decision(reminder: Reminder, user: User, now: dt.datetime) -> Dispa
         return DispatchDecision("expire", reason="stale")
     if in_safety_pause(user, now=now) and user.crisis_at is not None:
         return DispatchDecision("hold", until=_quiet(user, user.crisis_at + CRISIS_PAUSE))
-    release_at = _quiet(user, now)
+    release_at = now if reminder.kind in QUIET_HOURS_EXEMPT else _quiet(user, now)
     if release_at > now:
         return DispatchDecision("hold", until=release_at)
     return DispatchDecision("send")
@@ -356,7 +401,8 @@ def schedule(
     business_day: bool | None = None,
     subdiv: str | None = None,
 ) -> Reminder | None:
-    """Store a reminder for ``due_at`` (moved out of quiet hours; never before ``now``).
+    """Store a reminder for ``due_at`` (moved out of quiet hours unless its kind is in
+    :data:`QUIET_HOURS_EXEMPT`; never before ``now``).
 
     Returns None, storing nothing, when the user muted this kind — unless the user asked
     for it in person (``requested_by_user``), which lifts the mute for that kind. The
@@ -371,7 +417,9 @@ def schedule(
         if not requested_by_user:
             return None
         unmute_kind(session, user, kind)
-    due = _quiet(user, max(due_at, now))
+    due = max(due_at, now)
+    if kind not in QUIET_HOURS_EXEMPT:
+        due = _quiet(user, due)
     if business_day is None:
         business_day = kind in BUSINESS_DAY_KINDS and not requested_by_user
     if business_day:
@@ -454,7 +502,7 @@ def set_quiet_hours(session: Session, user: User, start: dt.time, end: dt.time) 
     user.quiet_start, user.quiet_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
     moved = 0
     for reminder in list_upcoming(session, user, limit=10_000):
-        if reminder.status != PENDING:
+        if reminder.status != PENDING or reminder.kind in QUIET_HOURS_EXEMPT:
             continue
         later = _quiet(user, reminder.due_at)
         if later != reminder.due_at:

@@ -525,7 +525,12 @@ def test_any_typed_text_is_answered_and_only_plain_text_reaches_rasa(
         assert body["message"] == "/start"
         assert body["metadata"] == {"first_name": "Camille", "update_id": KEY, "reprompt": True}
         return
-    assert body["metadata"] == {"first_name": "Camille", "update_id": KEY}
+    # With consent, the person's zone (the default one here) rides along for the forms' dates.
+    assert body["metadata"] == {
+        "first_name": "Camille",
+        "update_id": KEY,
+        "timezone": "Europe/Paris",
+    }
     message = body["message"]
     assert message and stripped.endswith(message), "only the person's own words"
     assert not message.startswith("/"), "typed text never poses as a payload"
