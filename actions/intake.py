@@ -32,6 +32,8 @@ from actions.flow import (
     stop_events,
     stop_slots,
 )
+from coach import pipeline
+from coach.applications import Match
 from coach.db import transaction
 from coach.intake import (
     CULTURE_CHOICES,
@@ -519,6 +521,7 @@ class ActionStartIntake(Action):
             if given:
                 known["company"] = given
         events.append(SlotSet("feedback_company", None))
+        followed = _followed_application(tracker, known)
         position = str(known.get("position") or "")
         contract = facts.contract if facts else None
         if contract and position and contract.lower() not in position.lower():
@@ -535,6 +538,8 @@ class ActionStartIntake(Action):
         )
         picked = _picked_up(known, today)
         lines = [opening]
+        if followed:
+            lines.append(FOLLOWED.format(at=followed))
         if picked:
             lines.append(f"J'ai bien noté : {picked}.")
         lines.append(
@@ -546,6 +551,50 @@ class ActionStartIntake(Action):
         if facts and facts.date_problem is not None and facts.date_problem.message:
             events.append(SlotSet("date_hint", facts.date_problem.message))
         return events
+
+
+FOLLOWED: Final = (
+    "Je retrouve votre candidature {at} : je ne vous redemande pas ce que je sais déjà."
+)
+
+
+def _followed_application(tracker: Tracker, known: dict[str, Any]) -> str | None:
+    """When the company named is one of the person's applications in progress (coach.pipeline),
+    what that record already says (position, stage reached) fills ``known``, so that the intake
+    asks only for the rest; « chez Airbus » then, else None. Best effort: a database problem
+    only means the questions are all asked."""
+    company = known.get("company")
+    uid = telegram_user_id(tracker)
+    if not company or uid is None:
+        return None
+    try:
+        with sessions()() as session:
+            user = find_user(session, uid)
+            if user is None:
+                return None
+            found = pipeline.find_for_company(session, user, str(company))
+            if not isinstance(found, Match):
+                return None
+            filled = pipeline.rejection_slots(
+                session, user, found.application, now=dt.datetime.now(dt.UTC)
+            )
+    except SQLAlchemyError as error:
+        log.warning("applications not read for the intake (%s)", type(error).__name__)
+        return None
+    for slot, value in filled.items():
+        if not known.get(slot):
+            known[slot] = value
+    known["company"] = filled["company"]
+    return f"chez {filled['company']}"
+
+
+def _link_application(session: Any, user: Any, company: str, rejection_id: int) -> None:
+    """The rejection continues the record of the application in progress at that company."""
+    found = pipeline.find_for_company(session, user, company)
+    if isinstance(found, Match) and found.application.rejection_id is None:
+        pipeline.link_rejection(
+            session, user, found.application.id, rejection_id, now=dt.datetime.now(dt.UTC)
+        )
 
 
 def _picked_up(known: dict[str, Any], today: dt.date) -> str:
@@ -591,6 +640,8 @@ class ActionFinishIntake(Action):
                     return [SlotSet("flow_step", None)]
                 rejection = save_rejection(session, user, slots)
                 rejection_id = rejection.id
+                if rejection.company:
+                    _link_application(session, user, rejection.company, rejection_id)
         except SQLAlchemyError:
             log.exception("could not save a rejection")
             dispatcher.utter_message(

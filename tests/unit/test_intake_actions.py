@@ -36,7 +36,7 @@ from coach.db import transaction
 from coach.intake import SLOTS, UNKNOWN, WHY_WE_ASK
 from coach.language import writing
 from coach.models import JournalEntry, Mood, Rejection, Reminder
-from coach.users import give_consent
+from coach.users import find_user, give_consent
 
 UID = 4242
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
@@ -337,6 +337,61 @@ async def test_finishing_stores_each_rejection_separately(action_db: str) -> Non
     assert first.interviewer_names == "Julie Martin, Paul Durand"
     assert first.met_hiring_manager is None and first.hr_contact is None
     assert first.network_contact == "Sam Leroy" and first.culture == "formal"
+
+
+async def test_a_rejection_continues_the_application_in_progress(action_db: str) -> None:
+    """« Capgemini m'a dit non » with Capgemini followed in /candidatures: the intake starts
+    from what that record says (position, interviews held) and the saved rejection closes
+    the application as « Refus », pointing at it."""
+    from actions.common import sessions
+    from coach import pipeline
+    from coach.models import JobApplication
+
+    consent()
+    with transaction(sessions()) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        change = pipeline.log_application(
+            session, user, "Capgemini", "data analyst", dt.date(2026, 11, 10), now=NOW
+        )
+        pipeline.move(
+            session,
+            user,
+            change.application.id,
+            "interviewed",
+            held_on=dt.date(2026, 11, 18),
+            now=NOW,
+        )
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartIntake().run(
+        dispatcher, tracker(text="capgemini m'a dit non", intent="report_rejection"), {}
+    )
+    slots = slot_events(events)
+    assert (slots["company"], slots["position"]) == ("Capgemini", "data analyst")
+    assert "Je retrouve votre candidature chez Capgemini" in texts(dispatcher)[0]
+    await ActionFinishIntake().run(CollectingDispatcher(), tracker(FULL), {})
+    [rejection] = rows(Rejection)
+    [application] = rows(JobApplication)
+    assert (application.stage, application.rejection_id) == ("rejected", rejection.id)
+
+
+async def test_a_rejection_elsewhere_leaves_the_applications_alone(action_db: str) -> None:
+    from actions.common import sessions
+    from coach import pipeline
+    from coach.models import JobApplication
+
+    consent()
+    with transaction(sessions()) as session:
+        user = find_user(session, UID)
+        assert user is not None
+        pipeline.log_application(session, user, "Intersport", None, dt.date(2026, 11, 10), now=NOW)
+    dispatcher = CollectingDispatcher()
+    await ActionStartIntake().run(
+        dispatcher, tracker(text="Decathlon m'a dit non", intent="report_rejection"), {}
+    )
+    assert not any("Je retrouve" in t for t in texts(dispatcher))
+    await ActionFinishIntake().run(CollectingDispatcher(), tracker(FULL), {})
+    assert [a.stage for a in rows(JobApplication)] == ["sent"]
 
 
 async def test_nothing_is_stored_without_consent(action_db: str) -> None:
