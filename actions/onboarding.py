@@ -120,8 +120,8 @@ class ActionGiveConsent(Action):
             return []
         dispatcher.utter_message(
             text=(
-                "Merci pour votre confiance ! J'utilise le fuseau horaire "
-                f"{timezone.replace('_', ' ')} pour vos rappels.\n"
+                f"Merci pour votre confiance ! Je me règle sur l'heure {_zone_words(timezone)} "
+                "pour vos rappels (/fuseau pour en changer).\n"
                 "Dites-moi avec vos mots ce qui vous amène, ou choisissez :"
             ),
             buttons=MAIN_TOPICS,
@@ -180,3 +180,15 @@ class ActionDeclineConsent(Action):
             return []
         dispatcher.utter_message(text=DECLINED, json_message={"rebond": "forget"})
         return []
+
+
+def _zone_words(zone: str) -> str:
+    """« de France métropolitaine », « de La Réunion », « d'Abidjan »."""
+    from coach.timezones import place_for_zone
+
+    try:
+        place = place_for_zone(zone)
+    except (KeyError, ValueError):
+        return f"du fuseau {zone.replace('_', ' ')}"
+    name = place.name
+    return f"d'{name}" if name[:1].lower() in "aeiouyéèêàâîôû" else f"de {name}"

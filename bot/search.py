@@ -513,17 +513,25 @@ OFFER_SET: Final = (
     "vous avez le droit de poser des questions avant de répondre."
 )
 REJECTED_SET: Final = (
-    "Je note ce refus {at}, et je suis désolé pour vous. Si vous voulez, on en parle : je peux "
-    "vous aider à demander un retour."
+    "Je note ce refus {at} : ce n'est jamais facile à recevoir. Si vous voulez, on en "
+    "parle : je peux vous aider à demander un retour."
 )
 CLOSED_SET: Final = "C'est noté : candidature {at} classée « {stage} »."
 KEPT: Final = "Très bien, je la garde en cours."
 LATE: Final = "Ce moment est déjà passé : redites-moi le jour et l'heure à venir."
 
 
+_PUBLIC_PLACES: Final = {"mairie": "à la", "ville": "à la", "region": "à la", "prefecture": "à la"}
+
+
 def _at(application: JobApplication) -> str:
-    """« chez Airbus », « à la mairie de Lyon »: the company as the intake writes it."""
-    return f"chez {application.company}"
+    """« chez Airbus », « à la mairie de Lyon » (a public employer is not « chez »)."""
+    name = application.company
+    first = words(name).split()[:1]
+    article = _PUBLIC_PLACES.get(first[0]) if first else None
+    if article is not None and len(name.split()) > 1:
+        return f"{article} {name[:1].lower()}{name[1:]}"
+    return f"chez {name}"
 
 
 def _stage_line(line: pipeline.ApplicationLine, user: User, now: dt.datetime) -> str:

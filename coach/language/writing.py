@@ -226,6 +226,7 @@ _H_ASPIRE: Final = _wordset(
     hublot huit huitieme hurler hutte hacker hackathon holding hub high hip
     hachette honda hyundai huawei heineken hilton hertz hasbro harley hewlett hp hsbc hays
     havas hellowork hopscotch
+    haye havane hambourg hanovre honduras houston
     """
 )
 #: Words starting with a vowel letter but not a vowel sound (« le onze », « de oui »).

@@ -73,7 +73,8 @@ async def test_consent_creates_the_user_then_start_welcomes_back(action_db: str)
     _, messages = await run(
         ActionGiveConsent(), tracker(intent="consent_accept", metadata={"first_name": "Camille"})
     )
-    assert "Merci" in messages[0]["text"] and "Europe/Paris" in messages[0]["text"]
+    assert "Merci" in messages[0]["text"] and "l'heure de Paris" in messages[0]["text"]
+    assert "/fuseau" in messages[0]["text"]
     assert messages[0]["buttons"]
     assert users(action_db) == [(4242, "Camille")]
     _, messages = await run(ActionStart(), tracker(metadata={"first_name": "Camille"}))
