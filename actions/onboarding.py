@@ -183,12 +183,10 @@ class ActionDeclineConsent(Action):
 
 
 def _zone_words(zone: str) -> str:
-    """« de France métropolitaine », « de La Réunion », « d'Abidjan »."""
-    from coach.timezones import place_for_zone
+    """« de Paris », « de La Réunion », « d'Abidjan » (coach.timezones.of_place)."""
+    from coach.timezones import of_place, place_for_zone
 
     try:
-        place = place_for_zone(zone)
+        return of_place(place_for_zone(zone))
     except (KeyError, ValueError):
         return f"du fuseau {zone.replace('_', ' ')}"
-    name = place.name
-    return f"d'{name}" if name[:1].lower() in "aeiouyéèêàâîôû" else f"de {name}"

@@ -43,7 +43,7 @@ from coach.language.pipeline_text import read_application, read_stage_news
 from coach.language.times import ParsedWhen, parse_when
 from coach.language.writing import company as company_name
 from coach.models import JobApplication, User
-from coach.reminders import user_day
+from coach.reminders import user_day, user_zone
 from coach.users import find_user
 
 log = logging.getLogger(__name__)
@@ -218,7 +218,9 @@ def _ask_place(user: User, now: dt.datetime) -> list[Reply]:
     )
     _wait_for(user, "place", now)
     local = timezones.local_time_phrase(place, now)
-    return [Reply(text=ASK_PLACE.format(where=_of(place), local=local), buttons=buttons)]
+    return [
+        Reply(text=ASK_PLACE.format(where=timezones.of_place(place), local=local), buttons=buttons)
+    ]
 
 
 def _zone_found(
@@ -272,23 +274,19 @@ def _set_zone(
     _wait_for(user, None, now)
     wrong = (Button(ZONE_WRONG, f"{PREFIX}tzask"),)
     if wanted == user.timezone:
-        return [Reply(text=ZONE_SAME.format(where=_of(place), local=local), buttons=wrong)]
+        return [
+            Reply(
+                text=ZONE_SAME.format(where=timezones.of_place(place), local=local), buttons=wrong
+            )
+        ]
     try:
         moved = timezones.set_timezone(session, user, wanted, now=now)
     except ValueError:
         return [Reply(text=EXPIRED)]
-    text = ZONE_SET.format(where=_of(place), local=local) + (ZONES_MOVED if moved else "")
+    text = ZONE_SET.format(where=timezones.of_place(place), local=local) + (
+        ZONES_MOVED if moved else ""
+    )
     return [Reply(text=text, buttons=wrong)]
-
-
-def _of(place: timezones.Place) -> str:
-    """« de Montréal », « de La Réunion », « d'Abidjan », « du Québec », « des Antilles »."""
-    where = place.where
-    for prefix, of in (("au ", "du "), ("aux ", "des ")):
-        if where.startswith(prefix):
-            return of + where.removeprefix(prefix)
-    name = where.split(" ", 1)[1] if where.startswith(("à ", "en ")) else place.name
-    return f"d'{name}" if name[:1].lower() in "aeiouyhéèêàâîôû" else f"de {name}"
 
 
 # --------------------------------------------------------------------------- proof of activity
@@ -552,15 +550,11 @@ def _stage_line(line: pipeline.ApplicationLine, user: User, now: dt.datetime) ->
 
 
 def _when(user: User, moment: dt.datetime, now: dt.datetime) -> str:
-    local = moment.astimezone(timezones_zone(user))
+    local = moment.astimezone(user_zone(user))
     day = format_date_fr(local.date(), today=_today(user, now))
     return (
         f"{day} à {local.hour} h {local.minute:02d}" if local.minute else f"{day} à {local.hour} h"
     )
-
-
-def timezones_zone(user: User) -> dt.tzinfo:
-    return ZoneInfo(user.timezone or "Europe/Paris")
 
 
 def _log_application(
@@ -597,7 +591,7 @@ def _log_application(
     out = APPLICATION_LOGGED.format(at=_at(application), position=position, day=day)
     follow = [r for r in change.scheduled if r.kind == pipeline.FOLLOW_UP]
     if follow:
-        local = follow[0].due_at.astimezone(timezones_zone(user)).date()
+        local = follow[0].due_at.astimezone(user_zone(user)).date()
         out += FOLLOW_UP_PLANNED.format(day=format_date_fr(local, today=today))
     replies = [Reply(text=out)]
     if application.channel is None:

@@ -69,6 +69,7 @@ __all__ = [
     "ZoneMatch",
     "find_zone",
     "local_time_phrase",
+    "of_place",
     "place_for_zone",
     "set_timezone",
     "suggests_elsewhere",
@@ -1041,6 +1042,16 @@ def _summer_time(local: dt.datetime, zone: ZoneInfo) -> bool:
     if len(offsets) < 2:
         return False
     return local.utcoffset() == max(o for o in offsets if o is not None)
+
+
+def of_place(place: Place) -> str:
+    """« de Montréal », « de La Réunion », « d'Abidjan », « du Québec », « des Antilles »."""
+    where = place.where
+    for prefix, of in (("au ", "du "), ("aux ", "des ")):
+        if where.startswith(prefix):
+            return of + where.removeprefix(prefix)
+    name = where.split(" ", 1)[1] if where.startswith(("à ", "en ")) else place.name
+    return f"d'{name}" if name[:1].lower() in "aeiouyhéèêàâîôû" else f"de {name}"
 
 
 def local_time_phrase(zone: Place | str, now: dt.datetime) -> str:
