@@ -532,9 +532,15 @@ def _at(application: JobApplication) -> str:
     return f"chez {name}"
 
 
+def _title(application: JobApplication) -> str:
+    """« Airbus — technicienne qualité », or the company alone."""
+    position = application.position
+    return application.company + (f" — {position}" if position else "")
+
+
 def _stage_line(line: pipeline.ApplicationLine, user: User, now: dt.datetime) -> str:
     application = line.application
-    head = application.company + (f" — {application.position}" if application.position else "")
+    head = _title(application)
     stage = line.stage_label
     if application.interview_at is not None and application.interview_at > now:
         stage += f" ({_when(user, application.interview_at, now)})"
@@ -719,7 +725,7 @@ def _what(stage: str) -> str:
 
 
 def _application_card(user: User, application: JobApplication, now: dt.datetime) -> list[Reply]:
-    head = application.company + (f" — {application.position}" if application.position else "")
+    head = _title(application)
     lines = [head, f"Envoyée le {format_date_fr(application.applied_on)}"]
     if application.channel:
         lines[-1] += f" ({pipeline.CHANNELS[application.channel].lower()})"
@@ -778,7 +784,7 @@ def _pick(
     minutes = f":{int(when.timestamp()) // 60}" if when is not None else ""
     buttons = tuple(
         Button(
-            (a.company + (f" — {a.position}" if a.position else ""))[:60],
+            _title(a)[:60],
             f"{PREFIX}pick:{a.id}:{stage}{minutes}" if stage else f"{PREFIX}app:{a.id}",
         )
         for a in list(applications)[:MAX_LISTED]
@@ -802,6 +808,12 @@ def _when_given(
     return _move(session, user, application, stage, parsed.due, None, now)
 
 
+def _refused(application: JobApplication, stage: str) -> list[Reply]:
+    current = pipeline.STAGES[application.stage]
+    wanted = pipeline.STAGES[stage]
+    return [Reply(text=NOT_NOW.format(at=_at(application), stage=current, wanted=wanted))]
+
+
 def _move(
     session: Session,
     user: User,
@@ -815,8 +827,7 @@ def _move(
     if not pipeline.can_move(application.stage, stage) and not (
         stage in ("interview", "test") and application.stage == stage
     ):
-        current = pipeline.STAGES[application.stage]
-        return [Reply(text=NOT_NOW.format(at=at, stage=current, wanted=pipeline.STAGES[stage]))]
+        return _refused(application, stage)
     if when is not None and when <= now and stage in ("interview", "test"):
         stage, held_on, when = ("interviewed" if stage == "interview" else stage), None, when
     try:
@@ -824,8 +835,7 @@ def _move(
             session, user, application.id, stage, interview_at=when, held_on=held_on, now=now
         )
     except pipeline.TransitionRefused:
-        current = pipeline.STAGES[application.stage]
-        return [Reply(text=NOT_NOW.format(at=at, stage=current, wanted=pipeline.STAGES[stage]))]
+        return _refused(application, stage)
     if stage in ("interview", "test"):
         what = "entretien" if stage == "interview" else "test"
         if when is None:
