@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import MAIN_TOPICS, first_name, metadata, sessions, settings, telegram_user_id
 from coach.db import transaction
+from coach.timezones import suggests_elsewhere
 from coach.users import give_consent, has_consented
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,9 @@ class ActionGiveConsent(Action):
                     session, uid, first_name=first_name(tracker), timezone=settings().coach_tz
                 )
                 timezone = user.timezone
+                ask_zone = not known and _elsewhere(tracker)
+                if ask_zone:
+                    user.zone_offered_at = dt.datetime.now(dt.UTC)
         except SQLAlchemyError:
             log.exception("could not store consent")
             dispatcher.utter_message(
@@ -118,6 +123,23 @@ class ActionGiveConsent(Action):
                 buttons=MAIN_TOPICS,
             )
             return []
+        if ask_zone:
+            dispatcher.utter_message(
+                text=(
+                    f"Merci pour votre confiance ! Pour vos rappels, je me règle pour l'instant "
+                    f"sur l'heure {_zone_words(timezone)}. Vivez-vous ailleurs ? Dites-le-moi, "
+                    "pour que mes messages arrivent à votre heure."
+                ),
+                buttons=[
+                    {"title": "Oui, je vis ailleurs", "payload": "srch:tzask"},
+                    {"title": "Non, c'est la bonne heure", "payload": f"srch:tz:{timezone}"},
+                ],
+            )
+            dispatcher.utter_message(
+                text="Et dites-moi avec vos mots ce qui vous amène, ou choisissez :",
+                buttons=MAIN_TOPICS,
+            )
+            return []
         dispatcher.utter_message(
             text=(
                 f"Merci pour votre confiance ! Je me règle sur l'heure {_zone_words(timezone)} "
@@ -127,6 +149,13 @@ class ActionGiveConsent(Action):
             buttons=MAIN_TOPICS,
         )
         return []
+
+
+def _elsewhere(tracker: Tracker) -> bool:
+    """Whether Telegram's interface language (sent with the consent) suggests another zone
+    than the default one: « fr-CA », « fr-BE », « en »… (coach.timezones)."""
+    code = metadata(tracker).get("language_code")
+    return isinstance(code, str) and suggests_elsewhere(code, ())
 
 
 DECLINED = (

@@ -1,10 +1,13 @@
-"""The weekly reflection check-in: two open questions, answers saved to the journal."""
+"""The weekly review and its reflection: the week in one message (coach.weekly_review), the
+small mood chart when there are moods, then two open questions — the first fitted to the
+week — whose answers are saved to the journal."""
 
 from __future__ import annotations
 
 import abc
+import datetime as dt
 import logging
-from typing import Any
+from typing import Any, Final
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -12,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import sessions, telegram_user_id
+from actions.common import sessions, settings, telegram_user_id
+from coach import weekly_review
 from coach.db import transaction
 from coach.journal import MAX_TEXT, add_entry
 from coach.users import find_user
@@ -23,6 +27,17 @@ QUESTIONS = {
     "reflection_progress": "Qu'est-ce qui a avancé cette semaine, même un petit pas ?",
     "reflection_next": "Qu'en retenez-vous, et que voulez-vous essayer la semaine prochaine ?",
 }
+#: The slot holding the week's own first question (set by the review; the default above
+#: when the review could not be read).
+QUESTION_SLOT: Final = "reflection_question"
+INTRO: Final = (
+    "C'est l'heure de votre bilan de la semaine : deux questions, à votre rythme. "
+    "Écrivez « passer » pour en sauter une."
+)
+ASK_TWO: Final = (
+    "Deux questions pour finir, à votre rythme (écrivez « passer » pour en sauter une)."
+)
+WEEK_MOOD_CHART: Final = {"rebond": "week_mood_chart"}
 SKIPPED = "(passé)"
 _SKIP_WORDS = {"passer", "passe", "skip", "je ne sais pas", "jsp", "rien", "aucune idée"}
 
@@ -52,6 +67,53 @@ class ValidateReflectionForm(FormValidationAction):
         return {"reflection_next": reflection_answer(value if isinstance(value, str) else None)}
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ActionWeeklyReview(Action):
+    """The weekly check-in's opening: the review of the week, then the chart and the
+    question of the week (set in ``reflection_question`` for the form). When the database
+    cannot be read, the two questions are still asked, with the default wording."""
+
+    def name(self) -> str:
+        return "action_weekly_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        uid = telegram_user_id(tracker)
+        try:
+            with transaction(sessions()) as session:
+                user = find_user(session, uid) if uid is not None else None
+                week = (
+                    weekly_review.collect(
+                        session, user, now=_utcnow(), subdiv=settings().holidays_subdiv
+                    )
+                    if user is not None
+                    else None
+                )
+        except SQLAlchemyError:
+            log.exception("could not read the week for the review")
+            week = None
+        if week is None:
+            dispatcher.utter_message(text=INTRO)
+            return [SlotSet(QUESTION_SLOT, None)]
+        dispatcher.utter_message(text=weekly_review.render(week))
+        if week.has_moods:
+            dispatcher.utter_message(json_message=WEEK_MOOD_CHART)
+        dispatcher.utter_message(text=ASK_TWO)
+        return [SlotSet(QUESTION_SLOT, weekly_review.question_for(week))]
+
+
+def _question(tracker: Tracker, slot: str) -> str:
+    """The question asked for ``slot``: the week's own for the first one, when set."""
+    chosen = tracker.get_slot(QUESTION_SLOT) if slot == "reflection_progress" else None
+    if isinstance(chosen, str) and chosen.strip():
+        return chosen
+    return QUESTIONS[slot]
+
+
 class _AskReflection(Action, abc.ABC):
     """The form's question for one slot (custom so that the wording lives in QUESTIONS)."""
 
@@ -64,7 +126,7 @@ class _AskReflection(Action, abc.ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=QUESTIONS[self.slot])
+        dispatcher.utter_message(text=_question(tracker, self.slot))
         return []
 
 
@@ -89,7 +151,7 @@ class ActionSaveReflection(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        reset = [SlotSet(slot, None) for slot in QUESTIONS]
+        reset = [SlotSet(slot, None) for slot in (*QUESTIONS, QUESTION_SLOT)]
         uid = telegram_user_id(tracker)
         answers = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
         try:
@@ -102,7 +164,13 @@ class ActionSaveReflection(Action):
                 for slot, answer in answers.items():
                     if isinstance(answer, str) and answer != SKIPPED:
                         saved += (
-                            add_entry(session, user, "reflection", answer, prompt=QUESTIONS[slot])
+                            add_entry(
+                                session,
+                                user,
+                                "reflection",
+                                answer,
+                                prompt=_question(tracker, slot),
+                            )
                             is not None
                         )
         except SQLAlchemyError:

@@ -168,6 +168,7 @@ async def run_console(settings: Settings) -> None:
             rasa=RasaClient(settings.rasa_url, auth_token=settings.rasa_auth_token, http=http),
             session_factory=sessions,
             tracker_url=settings.tracker_database_url,
+            default_zone=settings.coach_tz,
         )
         chat = ConsoleChat(
             relay, Speaker(settings.local_user_id, settings.local_first_name), sessions=sessions

@@ -109,6 +109,7 @@ from bot.rendering import Button
 from coach import send_budget
 from coach.db import transaction
 from coach.language import writing
+from coach.language.pipeline_text import at_company
 from coach.language.times import format_fr
 from coach.reminders import (
     CLAIM_LEASE,
@@ -793,7 +794,7 @@ def reminder_text(snapshot: ReminderSnapshot) -> str:
     text = snapshot.text
     if snapshot.kind in _APPLICATION_TEXTS and text is None:
         company = snapshot.payload.get("company")
-        at = f" chez {company.strip()}" if isinstance(company, str) and company.strip() else ""
+        at = f" {at_company(company)}" if isinstance(company, str) and company.strip() else ""
         sentence = _APPLICATION_TEXTS[snapshot.kind].format(at=at)
         body = sentence[0].upper() + sentence[1:]
         if snapshot.late:

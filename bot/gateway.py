@@ -130,7 +130,9 @@ def text_of(update: Update) -> str | None:
 def _speaker_of(update: Update) -> Speaker:
     user = update.effective_user
     assert user is not None  # checked when the update came in
-    return Speaker(telegram_user_id=user.id, first_name=user.first_name)
+    return Speaker(
+        telegram_user_id=user.id, first_name=user.first_name, language_code=user.language_code
+    )
 
 
 def is_command(message: Message) -> bool:

@@ -119,6 +119,8 @@ COMMAND_DESCRIPTIONS: dict[str, str] = {
 # Commands the bot answers itself, without Rasa (their text never reaches the tracker).
 PLAN_COMMAND = "plan"
 # What may reach Rasa before consent: commands and buttons only, never typed text.
+CONSENT_PAYLOAD = "/consent_accept"
+DEFAULT_ZONE = "Europe/Paris"
 PRE_CONSENT_PAYLOADS = frozenset(
     {"/start", "/consent_accept", "/consent_decline", "/help", "/privacy"}
 )
@@ -157,6 +159,7 @@ FORM_ACTIVE_SECONDS = 30 * 60
 FORM_DEFER_SECONDS = 10 * 60
 SWOT_CAPTION = "Votre SWOT du {day}"
 MOOD_CAPTION = "Votre humeur, jour par jour, et vos refus"
+WEEK_MOOD_CAPTION = "Votre humeur cette semaine, à côté de la semaine d'avant"
 MOOD_CHART_FAILED = (
     "Je n'ai pas réussi à dessiner votre humeur cette fois-ci, excusez-moi. Vos humeurs sont "
     "bien enregistrées : redemandez-la dans un moment."
@@ -188,6 +191,9 @@ class Speaker:
 
     telegram_user_id: int
     first_name: str | None = None
+    # Telegram's interface language (« fr », « fr-CA », « en »), sent to Rasa only with the
+    # consent itself: it may suggest asking where the person lives (coach.timezones).
+    language_code: str | None = None
 
 
 class Relay:
@@ -200,6 +206,7 @@ class Relay:
         clock: Callable[[], dt.datetime] | None = None,
         crisis_retry_delays: tuple[float, ...] = CRISIS_RETRY_DELAYS,
         session_turns: int = SESSION_TURNS,
+        default_zone: str = DEFAULT_ZONE,
     ) -> None:
         self._rasa = rasa
         self._turns = TurnCounter(session_turns)
@@ -209,6 +216,7 @@ class Relay:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._background: set[asyncio.Task[None]] = set()
         self._plan_offered: dict[int, float] = {}
+        self._default_zone = default_zone  # COACH_TZ: the zone of a person who set none
 
     # -- entry points -------------------------------------------------------------------
     async def handle_text(
@@ -524,6 +532,8 @@ class Relay:
             else:
                 # Nothing the person could have forged (entities) reaches Rasa's tracker.
                 message = intent
+                if message == CONSENT_PAYLOAD and speaker.language_code:
+                    metadata["language_code"] = speaker.language_code[:16]
         if consented:
             await self._bound_session(sender_id_for(speaker.telegram_user_id))
         sender = sender_id_for(speaker.telegram_user_id)
@@ -544,7 +554,25 @@ class Relay:
         shown = await self._apply_directives(
             speaker, parse_rasa_messages(raw), text=message if typed else None
         )
+        if gate.zone_question:
+            shown += await self._zone_offer(speaker, message)
         return await self._noted(speaker, shown) if consented else shown
+
+    async def _zone_offer(self, speaker: Speaker, text: str) -> list[Reply]:
+        """The question of where the person lives, once, when their first messages suggest
+        another zone than the default (bot/search.py ``offer_zone``); nothing on a fault."""
+        try:
+            return await asyncio.to_thread(
+                search.offer_zone,
+                self._sessions,
+                speaker.telegram_user_id,
+                text,
+                default_zone=self._default_zone,
+                now=self._clock(),
+            )
+        except SQLAlchemyError as error:
+            log.error("zone offer skipped (%s)", type(error).__name__)
+            return []
 
     async def _taken_over(
         self,
@@ -677,6 +705,9 @@ class Relay:
         if reply.directive == "mood_chart":
             shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
             return shown + await asyncio.to_thread(self._mood_history, uid)
+        if reply.directive == "week_mood_chart":
+            shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
+            return shown + await asyncio.to_thread(self._week_mood, uid)
         if reply.directive == "swot_chart":
             shown = [Reply(text=reply.text, buttons=reply.buttons)] if reply.text else []
             return shown + await asyncio.to_thread(self._swot_chart, uid)
@@ -746,6 +777,20 @@ class Relay:
             log.error("could not draw the mood chart (%s)", type(error).__name__)
             return [Reply(text=MOOD_CHART_FAILED)]
         return [Reply(photo=png, photo_caption=MOOD_CAPTION, photo_name="rebond-mood.png")]
+
+    def _week_mood(self, telegram_user_id: int) -> list[Reply]:
+        """The weekly review's small chart: this week's moods beside the week before."""
+        with self._sessions() as session:
+            user = find_user(session, telegram_user_id)
+            if user is None:
+                return []
+            history = history_input(session, user, now=self._clock())
+        try:
+            png = charts.week_mood_chart(history.moods, history.timezone, today=history.today)
+        except Exception as error:
+            log.error("could not draw the week's mood chart (%s)", type(error).__name__)
+            return []  # the review's text already said how the week felt
+        return [Reply(photo=png, photo_caption=WEEK_MOOD_CAPTION, photo_name="rebond-semaine.png")]
 
     def _swot_chart(self, telegram_user_id: int) -> list[Reply]:
         """The four quadrants of the latest saved SWOT, dated in the person's timezone."""

@@ -28,6 +28,7 @@ from coach import safety_plan as plans
 from coach.db import transaction
 from coach.models import SafetyPlan, User
 from coach.safety_plan import PART_BY_KEY, PARTS, Answer, Part
+from coach.timezones import OFFER_WINDOW
 from coach.users import find_user
 
 PREFIX = "plan:"
@@ -102,6 +103,8 @@ class Gate:
     for_plan: bool  # a part of the safety plan takes this text
     awaiting: str | None = None  # the bot's own question this typed text may answer
     timezone: str | None = None  # the person's zone, for the forms' dates (actions/flow.py)
+    # The first messages after consent, where the zone question may still be offered once.
+    zone_question: bool = False
 
 
 def gate(
@@ -118,14 +121,15 @@ def gate(
             return Gate(False, False)
         awaiting = awaited(user, now=now) if typed else None
         zone = user.timezone
+        question = typed and user.zone_offered_at is None and now - user.consent_at <= OFFER_WINDOW
         plan = plans.plan_of(session, user)
         if plan is None or plan.editing is None:
-            return Gate(True, False, awaiting, zone)
+            return Gate(True, False, awaiting, zone, question)
         if typed and plans.editing_part(plan, now=now) is not None:
             return Gate(True, True, timezone=zone)
         plans.end_editing(plan)
         session.commit()
-        return Gate(True, False, awaiting, zone)
+        return Gate(True, False, awaiting, zone, question)
 
 
 #: How long a question the bot asked (bot/search.py) waits for its typed answer.

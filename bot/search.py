@@ -39,7 +39,7 @@ from coach.db import transaction
 from coach.language.dates import format_date_fr
 from coach.language.fold import words
 from coach.language.periods import PeriodRefused, describe_period, parse_period
-from coach.language.pipeline_text import read_application, read_stage_news
+from coach.language.pipeline_text import at_company, read_application, read_stage_news
 from coach.language.times import ParsedWhen, parse_when
 from coach.language.writing import company as company_name
 from coach.models import JobApplication, User
@@ -200,6 +200,62 @@ ASK_PLACE: Final = (
 )
 WHICH_PLACE: Final = "Plusieurs lieux portent ce nom. Lequel est le vôtre ?"
 CHECK_PLACE: Final = "Vouliez-vous dire {where} ? {local}"
+
+
+ZONE_OFFER: Final = (
+    "Une question pratique, pour que mes rappels arrivent à la bonne heure : je suis réglé "
+    "sur l'heure {where}. {local} Où vivez-vous ?"
+)
+ZONE_OFFER_PLACE: Final = (
+    "Une question pratique, pour que mes rappels arrivent à la bonne heure : voulez-vous que "
+    "je me règle sur l'heure {where} ? {local}"
+)
+ZONE_KEEP: Final = "Non, je reste sur l'heure {where}"
+
+
+def offer_zone(
+    sessions: sessionmaker[Session],
+    telegram_user_id: int,
+    text: str,
+    *,
+    default_zone: str,
+    now: dt.datetime,
+) -> list[Reply]:
+    """Once, in the first messages after consent: when the words suggest the person lives
+    outside the default zone (« je vis à Montréal », « décalage horaire »…), the question
+    of where they are, with the place they named as a one-tap answer. Nothing when the
+    question was already offered, the zone was changed, or the words say nothing of it."""
+    with transaction(sessions) as session:
+        user = find_user(session, telegram_user_id)
+        if (
+            user is None
+            or user.zone_offered_at is not None
+            or user.timezone != default_zone
+            or now - user.consent_at > timezones.OFFER_WINDOW
+            or not timezones.suggests_elsewhere(None, [text])
+        ):
+            return []
+        user.zone_offered_at = now
+        here = _place(user.timezone)
+        match = timezones.find_zone(text)
+        place = match.place if match is not None else None
+        if place is not None and place.zone != user.timezone:
+            local = timezones.local_time_phrase(place, now)
+            buttons = (
+                Button("Oui", f"{PREFIX}tz:{place.zone}"),
+                Button("Un autre lieu", f"{PREFIX}tzask"),
+                Button(ZONE_KEEP.format(where=timezones.of_place(here)), f"{PREFIX}tz:{here.zone}"),
+            )
+            where = timezones.of_place(place)
+            return [Reply(text=ZONE_OFFER_PLACE.format(where=where, local=local), buttons=buttons)]
+        reply = _ask_place(user, now)[0]
+        local = timezones.local_time_phrase(here, now)
+        return [
+            Reply(
+                text=ZONE_OFFER.format(where=timezones.of_place(here), local=local),
+                buttons=reply.buttons,
+            )
+        ]
 
 
 def _timezone(session: Session, user: User, text: str | None, now: dt.datetime) -> list[Reply]:
@@ -519,19 +575,6 @@ KEPT: Final = "Très bien, je la garde en cours."
 LATE: Final = "Ce moment est déjà passé : redites-moi le jour et l'heure à venir."
 
 
-_PUBLIC_PLACES: Final = {"mairie": "à la", "ville": "à la", "region": "à la", "prefecture": "à la"}
-
-
-def _at(application: JobApplication) -> str:
-    """« chez Airbus », « à la mairie de Lyon » (a public employer is not « chez »)."""
-    name = application.company
-    first = words(name).split()[:1]
-    article = _PUBLIC_PLACES.get(first[0]) if first else None
-    if article is not None and len(name.split()) > 1:
-        return f"{article} {name[:1].lower()}{name[1:]}"
-    return f"chez {name}"
-
-
 def _title(application: JobApplication) -> str:
     """« Airbus — technicienne qualité », or the company alone."""
     position = application.position
@@ -579,7 +622,7 @@ def _log_application(
     if isinstance(found, Match) and found.application.applied_on == applied_on:
         application = found.application
         day = format_date_fr(applied_on, today=today)
-        return [Reply(text=ALREADY_LOGGED.format(at=_at(application), day=day))]
+        return [Reply(text=ALREADY_LOGGED.format(at=at_company(application.company), day=day))]
     change = pipeline.log_application(
         session,
         user,
@@ -594,7 +637,7 @@ def _log_application(
     application = change.application
     day = "aujourd'hui" if applied_on == today else format_date_fr(applied_on, today=today)
     position = f" ({application.position})" if application.position else ""
-    out = APPLICATION_LOGGED.format(at=_at(application), position=position, day=day)
+    out = APPLICATION_LOGGED.format(at=at_company(application.company), position=position, day=day)
     follow = [r for r in change.scheduled if r.kind == pipeline.FOLLOW_UP]
     if follow:
         local = follow[0].due_at.astimezone(user_zone(user)).date()
@@ -707,7 +750,7 @@ def _application_button(
         return _follow_up_draft(user, application)
     if action == "fud":
         pipeline.record_follow_up(session, user, application.id, now=now)
-        return [Reply(text=FOLLOW_UP_RECORDED.format(at=_at(application)))]
+        return [Reply(text=FOLLOW_UP_RECORDED.format(at=at_company(application.company)))]
     if action in ("mv", "pick") and rest:
         stage, _sep, minutes = rest.partition(":")
         when = dt.datetime.fromtimestamp(int(minutes) * 60, dt.UTC) if minutes.isdigit() else None
@@ -765,7 +808,11 @@ def _application_news(
         application = active[0]
     if news.stage is None:
         [card] = _application_card(user, application, now)
-        return [Reply(text=NEWS_UNCLEAR.format(at=_at(application)), buttons=card.buttons)]
+        return [
+            Reply(
+                text=NEWS_UNCLEAR.format(at=at_company(application.company)), buttons=card.buttons
+            )
+        ]
     # A day without an hour is a day that passed (« entretien passé hier »): an interview
     # ahead needs its hour for the reminders, and gets asked for it.
     today = _today(user, now)
@@ -811,7 +858,9 @@ def _when_given(
 def _refused(application: JobApplication, stage: str) -> list[Reply]:
     current = pipeline.STAGES[application.stage]
     wanted = pipeline.STAGES[stage]
-    return [Reply(text=NOT_NOW.format(at=_at(application), stage=current, wanted=wanted))]
+    return [
+        Reply(text=NOT_NOW.format(at=at_company(application.company), stage=current, wanted=wanted))
+    ]
 
 
 def _move(
@@ -823,7 +872,7 @@ def _move(
     held_on: dt.date | None,
     now: dt.datetime,
 ) -> list[Reply]:
-    at = _at(application)
+    at = at_company(application.company)
     if not pipeline.can_move(application.stage, stage) and not (
         stage in ("interview", "test") and application.stage == stage
     ):

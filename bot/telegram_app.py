@@ -168,6 +168,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         rasa=RasaClient(settings.rasa_url, auth_token=settings.rasa_auth_token, http=http),
         session_factory=sessions,
         tracker_url=settings.tracker_database_url,
+        default_zone=settings.coach_tz,
     )
     app.bot_data["http"] = http
     app.bot_data["engine"] = engine

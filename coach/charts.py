@@ -29,6 +29,13 @@ The mood history (:func:`mood_chart`, with /bilan and on request) reads over wee
   per week, one column per weekday, each day coloured by its mood), and the rejections
   marked on both (a dashed vertical line named after the company; the company under the
   day's number), so the person sees the sting of each « non » fade in the days after it.
+
+The week's mood (:func:`week_mood_chart`, a small picture sent with the weekly review) reads
+over two weeks: the 14 days ending with ``today``, the last 7 (« cette semaine ») drawn
+strong, the 7 before (« semaine d'avant ») lighter, one point per day with the same levels
+and colours as the history. A day without a mood stays empty and breaks the line: only
+days next to each other are joined, so nothing is interpolated across a gap, however
+short. :func:`week_mood_trend` gives the two weeks' mean levels for the message's text.
 """
 
 from __future__ import annotations
@@ -79,6 +86,9 @@ __all__ = [
     "theme_bars",
     "theme_label",
     "themes_chart",
+    "two_weeks_of_moods",
+    "week_mood_chart",
+    "week_mood_trend",
 ]
 
 MOOD_SCALE: Final[tuple[str, ...]] = (
@@ -114,6 +124,10 @@ CALENDAR_TITLE: Final = "Les six dernières semaines"
 #: Column headings of the calendar, Monday first (the French week).
 WEEKDAYS_SHORT_FR: Final[tuple[str, ...]] = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 HISTORY_WEEKS: Final = 6
+WEEK_MOOD_TITLE: Final = "Votre humeur, ces deux semaines"
+WEEK_MOOD_EMPTY: Final = "Aucune humeur notée ces deux dernières semaines."
+THIS_WEEK: Final = "Cette semaine"
+WEEK_BEFORE: Final = "Semaine d'avant"
 #: Day colours, hardest mood first (MOOD_SCALE order): warm for hard days, green for good.
 MOOD_COLOURS: Final[tuple[str, ...]] = (
     "#B03A2E",
@@ -126,6 +140,9 @@ MOOD_COLOURS: Final[tuple[str, ...]] = (
 _NO_MOOD_COLOUR: Final = "#EEF1F4"
 _MARKER_COLOUR: Final = "#5B6770"
 _MARKER_BAND: Final = 1.1  # room above the top mood for the rejections' names
+_WEEK_BEFORE_ALPHA: Final = 0.45  # the week before: the same colours, blended into white
+_WEEK_BEFORE_BAND: Final = "#F4F6F8"
+_FADED_TEXT: Final = "#7A8793"
 SWOT_TITLE: Final = "Votre bilan SWOT"
 SWOT_EMPTY: Final = "À compléter"
 
@@ -133,6 +150,7 @@ WIDTH_PX: Final = 1080
 THEMES_HEIGHT_PX: Final = 1350  # 4:5 portrait: the bars' labels stack vertically
 MOOD_HEIGHT_PX: Final = 1350  # 4:5 portrait: the daily line above, the calendar below
 SWOT_HEIGHT_PX: Final = 1080
+WEEK_MOOD_HEIGHT_PX: Final = 675  # half the mood history: one line of 14 days
 _DPI: Final = 100
 _RECURRING_COLOR: Final = "#E07A1F"
 _SINGLE_COLOR: Final = "#A7BCCB"
@@ -236,6 +254,32 @@ def daily_moods(points: Sequence[tuple[dt.datetime, str]], tz: str) -> list[tupl
         day = moment.date()
         days[day] = min(level, days.get(day, level))
     return sorted(days.items())
+
+
+def two_weeks_of_moods(
+    points: Sequence[tuple[dt.datetime, str]], tz: str, *, today: dt.date
+) -> list[tuple[dt.date, int | None]]:
+    """The 14 local days ending with ``today``, oldest first, each with its level from
+    :func:`daily_moods` (None without a mood): the week before, then this week."""
+    levels = dict(daily_moods(points, tz))
+    days = [today - dt.timedelta(days=offset) for offset in range(13, -1, -1)]
+    return [(day, levels.get(day)) for day in days]
+
+
+def week_mood_trend(
+    points: Sequence[tuple[dt.datetime, str]], tz: str, *, today: dt.date
+) -> tuple[float | None, float | None]:
+    """(this week, the week before): the mean level (:func:`daily_moods`, 0 = hardest) of
+    the 7 days ending with ``today`` and of the 7 before; None for a week without a mood.
+
+    A day counts once (its hardest mood), so several check-ins do not weigh more."""
+    days = two_weeks_of_moods(points, tz, today=today)
+
+    def mean(week: Sequence[tuple[dt.date, int | None]]) -> float | None:
+        levels = [level for _, level in week if level is not None]
+        return sum(levels) / len(levels) if levels else None
+
+    return mean(days[7:]), mean(days[:7])
 
 
 def mood_colour(level: int | None) -> str:
@@ -464,6 +508,17 @@ def mood_chart(
     return _drawn(lambda: _png(_mood_figure(history)))
 
 
+def week_mood_chart(points: Sequence[tuple[dt.datetime, str]], tz: str, *, today: dt.date) -> bytes:
+    """The small two-week mood picture of the weekly review (:func:`two_weeks_of_moods`):
+    this week strong, the week before lighter, in the person's timezone."""
+    days = two_weeks_of_moods(points, tz, today=today)
+    if all(level is None for _, level in days):
+        return _drawn(
+            lambda: _placeholder(_figure(WEEK_MOOD_HEIGHT_PX), WEEK_MOOD_TITLE, WEEK_MOOD_EMPTY)
+        )
+    return _drawn(lambda: _png(_week_mood_figure(days)))
+
+
 def swot_chart(swot: SwotDraft, *, on: dt.date | None = None) -> bytes:
     """The four quadrants in a square: strengths and weaknesses (internal) on top,
     opportunities and threats (external) below; ``on`` is the date shown under the title."""
@@ -651,6 +706,85 @@ def _mood_figure(history: MoodHistory) -> Figure:
     ]
     handles.append(Patch(facecolor="white", edgecolor=_TEXT_COLOR, linewidth=2.5, label="Refus"))
     figure.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=18)
+    return figure
+
+
+def _faded(colour: str) -> tuple[float, float, float]:
+    """``colour`` blended into white, opaque (so a line behind a point does not show)."""
+    from matplotlib.colors import to_rgb
+
+    red, green, blue = (
+        _WEEK_BEFORE_ALPHA * part + (1 - _WEEK_BEFORE_ALPHA) for part in to_rgb(colour)
+    )
+    return red, green, blue
+
+
+def _week_mood_figure(days: Sequence[tuple[dt.date, int | None]]) -> Figure:
+    """The drawn two weeks (tests read its data back): one unit per day, a day's point in
+    the middle of its day; ``days`` are the 14 of :func:`two_weeks_of_moods`."""
+    figure = _figure(WEEK_MOOD_HEIGHT_PX)
+    figure.suptitle(WEEK_MOOD_TITLE, fontsize=30, fontweight="bold", color=_TEXT_COLOR)
+    axes = figure.add_subplot()
+    split = len(days) - 7  # the first day of this week
+    axes.axvspan(0, split, facecolor=_WEEK_BEFORE_BAND, edgecolor="none", zorder=0)
+    for x, name, strong in ((split / 2, WEEK_BEFORE, False), (split + 3.5, THIS_WEEK, True)):
+        axes.text(
+            x,
+            1.03,
+            name,
+            transform=axes.get_xaxis_transform(),  # x: days, y: above the plot
+            ha="center",
+            va="bottom",
+            fontsize=20,
+            fontweight="bold" if strong else "normal",
+            color=_TEXT_COLOR if strong else _FADED_TEXT,
+        )
+    # NaN breaks the line: only days next to each other are joined. The segment from the
+    # last day of the week before to the first of this week belongs to the week before.
+    xs = [index + 0.5 for index in range(len(days))]
+    ys = [math.nan if level is None else float(level) for _, level in days]
+    for gid, part, faded in (
+        ("week-before", slice(0, split + 1), True),
+        ("this-week", slice(split, None), False),
+    ):
+        axes.plot(
+            xs[part],
+            ys[part],
+            color=_faded(_LINE_COLOR) if faded else _LINE_COLOR,
+            linewidth=3 if faded else 4,
+            zorder=2,
+            gid=gid,
+        )
+        points = [(x, level) for x, (_, level) in zip(xs, days, strict=True) if level is not None]
+        points = [(x, level) for x, level in points if (x < split) == faded]
+        if points:
+            axes.scatter(
+                [x for x, _ in points],
+                [level for _, level in points],
+                s=170 if faded else 260,
+                c=[
+                    _faded(mood_colour(level)) if faded else mood_colour(level)
+                    for _, level in points
+                ],
+                edgecolors="white",
+                linewidths=2.5,
+                zorder=3,
+                gid=f"{gid}-points",
+            )
+    axes.set_xticks(xs, [WEEKDAYS_SHORT_FR[day.weekday()] for day, _ in days])
+    for index, tick in enumerate(axes.get_xticklabels()):
+        tick.set_color(_FADED_TEXT if index < split else _TEXT_COLOR)
+    axes.set_xlim(0, len(days))
+    # Wrapped, so the 14 days keep most of the width.
+    labels = [textwrap.fill(label, 10, break_long_words=False) for label in mood_axis_labels()]
+    axes.set_yticks(range(len(labels)), labels)
+    axes.set_ylim(-0.5, len(labels) - 0.5)
+    axes.tick_params(axis="both", labelsize=17, length=0)
+    axes.tick_params(axis="y", colors=_TEXT_COLOR)
+    axes.grid(axis="y", color="#E3E8EC", linewidth=1.5)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
     return figure
 
 

@@ -114,6 +114,9 @@ class User(Base):
     # (it lapses after a few minutes). None when nothing is awaited.
     awaiting: Mapped[str | None] = mapped_column(String(48))
     awaiting_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # When the bot asked once where the person lives (bot/search.py, offer_zone), because
+    # Telegram's language or their first messages suggested another timezone than COACH_TZ.
+    zone_offered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     rejections: Mapped[list[Rejection]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

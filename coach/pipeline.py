@@ -726,7 +726,7 @@ def _sync_nudges(
             kind,
             due,
             now=now,
-            payload={"application_id": application.id},
+            payload={"application_id": application.id, "company": application.company},
             subdiv=subdiv,
         )
         if row is not None:

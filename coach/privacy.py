@@ -157,6 +157,7 @@ USER_FIELDS = (
     # The question the bot waits an answer to (bot/search.py), exported like the rest.
     "awaiting",
     "awaiting_since",
+    "zone_offered_at",
 )
 
 

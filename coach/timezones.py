@@ -1082,6 +1082,11 @@ def local_time_phrase(zone: Place | str, now: dt.datetime) -> str:
 # --------------------------------------------------------------------------- onboarding
 
 
+#: The first messages after consent: words there that suggest another zone than the default
+#: get the question of where the person lives (bot/search.py ``offer_zone``), once.
+OFFER_WINDOW: Final = dt.timedelta(hours=1)
+
+
 def suggests_elsewhere(language_code: str | None, texts: Iterable[str]) -> bool:
     """Whether to ask at consent where the person lives, once.
 

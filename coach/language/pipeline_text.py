@@ -71,6 +71,7 @@ from coach.language.times import ParsedWhen, WhenProblem, parse_when
 __all__ = [
     "ApplicationFacts",
     "StageNews",
+    "at_company",
     "read_application",
     "read_channel",
     "read_stage_news",
@@ -844,3 +845,16 @@ def _zone(tz: str | dt.tzinfo) -> dt.tzinfo:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("Europe/Paris")
+
+
+_PUBLIC_PLACES: Final = {"mairie": "à la", "ville": "à la", "region": "à la", "prefecture": "à la"}
+
+
+def at_company(name: str) -> str:
+    """« chez Airbus », « à la mairie de Lyon » (a public employer is not « chez »)."""
+    name = " ".join(name.split())
+    first = words(name).split()[:1]
+    article = _PUBLIC_PLACES.get(first[0]) if first else None
+    if article is not None and len(name.split()) > 1:
+        return f"{article} {name[:1].lower()}{name[1:]}"
+    return f"chez {name}"

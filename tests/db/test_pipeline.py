@@ -108,7 +108,8 @@ def test_log_application_stores_the_row_the_step_and_two_nudges(
     }
     assert {r.kind for r in change.scheduled} == {"application_follow_up", "application_silence"}
     for row in change.scheduled:
-        assert row.payload == {"application_id": application.id}
+        # The company travels with the nudge, so that its message names it.
+        assert row.payload == {"application_id": application.id, "company": "Airbus"}
 
 
 def test_log_application_refuses_nonsense(session: Session, user: User) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import struct
 import subprocess
@@ -257,3 +258,122 @@ def test_dollar_signs_in_swot_items_are_drawn_as_written(monkeypatch: pytest.Mon
     assert ("• Formule $\\foo{x}$", False) in drawn
     assert ("• Salaire visé : 45$ à 50$", False) in drawn
     assert charts.QUADRANT_LABELS["strengths"] in [text for text, _ in drawn], "the spy sees all"
+
+
+# --------------------------------------------------------------------------- the week's mood
+
+WEDNESDAY = dt.date(2026, 11, 25)  # the two weeks: Thursday 12 to Wednesday 25 November
+REUNION = "Indian/Reunion"  # UTC+4 all year
+
+
+def on(day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC)
+
+
+def test_week_mood_trend_is_the_mean_daily_level_of_each_week() -> None:
+    # Levels: decouragement 0, honte 1, doute 2, colere 3, deception 4, ca_va 5.
+    points = [
+        (on(11), "decouragement"),  # the day before the two weeks: left out
+        (on(12, 8), "doute"),
+        (on(12, 18), "ca_va"),  # same day as « doute »: the day counts once, its hardest (2)
+        (on(15), "honte"),
+        (on(18), "colere"),
+        (on(20), "ca_va"),
+        (on(23), "deception"),
+        (on(26), "decouragement"),  # after today: left out
+    ]
+    # This week (19-25): 5 and 4; the week before (12-18): 2, 1 and 3.
+    assert charts.week_mood_trend(points, PARIS, today=WEDNESDAY) == (4.5, 2.0)
+    only_now = [(on(24), "honte"), (on(25), "doute")]
+    assert charts.week_mood_trend(only_now, PARIS, today=WEDNESDAY) == (1.5, None)
+    only_before = [(on(13), "colere")]
+    assert charts.week_mood_trend(only_before, PARIS, today=WEDNESDAY) == (None, 3.0)
+    assert charts.week_mood_trend([], PARIS, today=WEDNESDAY) == (None, None)
+
+
+def test_the_two_weeks_are_local_days_ending_with_today() -> None:
+    points = [
+        (on(11, 19, 30), "decouragement"),  # 23:30 on the 11th in La Réunion: left out
+        (on(11, 22, 30), "honte"),  # 02:30 on the 12th: the first day
+        (on(18, 19), "doute"),  # 23:00 on the 18th: the week before's last day
+        (on(18, 22, 30), "ca_va"),  # 02:30 on the 19th: this week's first day
+        (on(25, 19, 59), "deception"),  # 23:59 on the 25th: today
+        (on(25, 22, 30), "decouragement"),  # 02:30 on the 26th: tomorrow, left out
+    ]
+    days = charts.two_weeks_of_moods(points, REUNION, today=WEDNESDAY)
+    assert [day for day, _ in days] == [dt.date(2026, 11, n) for n in range(12, 26)]
+    assert [(day.day, level) for day, level in days if level is not None] == [
+        (12, 1),
+        (18, 2),
+        (19, 5),
+        (25, 4),
+    ]
+    assert charts.week_mood_trend(points, REUNION, today=WEDNESDAY) == (4.5, 1.5)
+    # Read in UTC, the 18th holds « doute » and « ca_va » (2), the 25th « decouragement » (0).
+    assert charts.week_mood_trend(points, "UTC", today=WEDNESDAY) == (0.0, 2.0)
+
+
+def test_week_mood_chart_is_a_small_png_half_the_height_of_the_history() -> None:
+    points = [(on(12), "doute"), (on(13), "honte"), (on(20), "ca_va"), (on(25), "deception")]
+    png = charts.week_mood_chart(points, REUNION, today=WEDNESDAY)
+    assert size(png) == (1080, 675)
+    assert len(png) > 10_000, "a real picture, not an empty canvas"
+    assert size(charts.week_mood_chart([], REUNION, today=WEDNESDAY)) == (1080, 675)
+    assert size(charts.mood_chart(points, REUNION)) == (1080, 1350)
+
+
+def test_the_week_drawing_joins_only_next_days_and_lightens_the_week_before() -> None:
+    from matplotlib.colors import to_hex
+
+    checkins = [
+        (on(12), "doute"),
+        (on(13), "honte"),
+        (on(15), "colere"),
+        (on(18), "ca_va"),
+        (on(19), "deception"),
+        (on(20), "ca_va"),
+        (on(24), "decouragement"),
+    ]
+    days = charts.two_weeks_of_moods(checkins, PARIS, today=WEDNESDAY)
+    figure = charts._week_mood_figure(days)
+    [axes] = figure.axes
+    lines = {line.get_gid(): line for line in axes.lines}
+
+    def levels(gid: str) -> list[float | None]:
+        return [None if math.isnan(y) else y for y in lines[gid].get_ydata()]
+
+    # NaN on a day without a mood: the line stops there and starts again after it.
+    assert levels("this-week") == [4, 5, None, None, None, 0, None]
+    # The week before runs up to this week's first day (the segment that joins them).
+    assert levels("week-before") == [2, 1, None, 3, None, None, 5, 4]
+    assert list(lines["this-week"].get_xdata()) == [7.5, 8.5, 9.5, 10.5, 11.5, 12.5, 13.5]
+    points = {collection.get_gid(): collection for collection in axes.collections}
+    now = [to_hex(colour) for colour in points["this-week-points"].get_facecolor()]
+    assert now == [to_hex(charts.mood_colour(level)) for level in (4, 5, 0)]
+    before = points["week-before-points"]
+    assert before.get_offsets().tolist() == [[0.5, 2], [1.5, 1], [3.5, 3], [6.5, 5]]
+    assert to_hex(before.get_facecolor()[3]) != to_hex(charts.mood_colour(5)), "lighter"
+    assert [tick.get_text() for tick in axes.get_xticklabels()] == 2 * [
+        "jeu.",
+        "ven.",
+        "sam.",
+        "dim.",
+        "lun.",
+        "mar.",
+        "mer.",
+    ]
+
+
+def test_the_week_picture_draws_its_french_title_and_weeks(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = drawn_texts(monkeypatch)
+    charts.week_mood_chart([(on(20), "ca_va")], PARIS, today=WEDNESDAY)
+    texts = [text for text, _ in drawn]
+    assert "Votre humeur, ces deux semaines" in texts
+    assert "Cette semaine" in texts and "Semaine d'avant" in texts
+    assert "Ça va" in texts and "lun." in texts
+    drawn.clear()
+    charts.week_mood_chart([], PARIS, today=WEDNESDAY)
+    assert [text for text, _ in drawn] == [
+        "Votre humeur, ces deux semaines",
+        "Aucune humeur notée ces deux dernières semaines.",
+    ]

@@ -115,3 +115,41 @@ async def test_a_yes_from_a_consented_person_is_not_a_second_welcome(consented: 
     assert "Merci pour votre confiance" not in messages[0]["text"]
     assert messages[0]["buttons"]
     assert user_count(consented) == 1
+
+
+def consent_tracker(language_code: str | None) -> Tracker:
+    t = tracker("consent_accept")
+    if language_code is not None:
+        t.latest_message["metadata"]["language_code"] = language_code
+    return t
+
+
+def zone_offered(url: str) -> bool:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        value = connection.execute(select(User.zone_offered_at)).scalar_one()
+    engine.dispose()
+    return value is not None
+
+
+@pytest.mark.parametrize("code", ["fr-CA", "fr-BE", "en", "pt-BR"])
+async def test_a_telegram_set_elsewhere_gets_the_zone_question_at_consent(
+    action_db: str, code: str
+) -> None:
+    _, messages = await run(ActionGiveConsent(), consent_tracker(code))
+    assert "Vivez-vous ailleurs ?" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "srch:tzask",
+        "srch:tz:Europe/Paris",
+    ]
+    assert messages[1]["buttons"]  # the main topics still follow
+    assert zone_offered(action_db)
+
+
+@pytest.mark.parametrize("code", [None, "fr", "fr-FR"])
+async def test_a_french_telegram_gets_the_usual_welcome(action_db: str, code: str | None) -> None:
+    _, messages = await run(ActionGiveConsent(), consent_tracker(code))
+    [message] = messages
+    assert "Vivez-vous ailleurs" not in message["text"]
+    assert "(/fuseau pour en changer)" in message["text"]
+    assert not zone_offered(action_db)

@@ -11,9 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.reflection import (
+    INTRO,
     SKIPPED,
+    WEEK_MOOD_CHART,
     ActionAskReflectionProgress,
     ActionSaveReflection,
+    ActionWeeklyReview,
     reflection_answer,
 )
 from bot import preferences
@@ -99,13 +102,65 @@ async def test_ask_and_save(action_db: str) -> None:
         tracker({"reflection_progress": "deux candidatures", "reflection_next": SKIPPED}),
         {},
     )
-    assert {e["name"] for e in events} == {"reflection_progress", "reflection_next"}
+    assert {e["name"] for e in events} == {
+        "reflection_progress",
+        "reflection_next",
+        "reflection_question",
+    }
     assert all(e["value"] is None for e in events)
     assert dispatcher.messages[0]["text"].startswith("Merci, c'est noté")
     with sessions()() as session:
         [entry] = session.scalars(select(JournalEntry)).all()
         assert (entry.kind, entry.text) == ("reflection", "deux candidatures")
         assert entry.prompt is not None and entry.prompt.startswith("Qu'est-ce qui")
+
+
+async def test_the_week_reviewed_then_its_own_question_saved_with_the_answer(
+    action_db: str,
+) -> None:
+    """The check-in opens with the review; its question is asked first and is the prompt
+    the journal keeps with the answer."""
+    from actions.common import sessions
+    from coach.models import Mood
+
+    consent(sessions())
+    with transaction(sessions()) as session:
+        user = find_user(session, 4242)
+        assert user is not None
+        session.add(Mood(user_id=user.id, mood="ca_va", created_at=dt.datetime.now(dt.UTC)))
+    dispatcher = CollectingDispatcher()
+    events = await ActionWeeklyReview().run(dispatcher, tracker({}), {})
+    [event] = events
+    question = event["value"]
+    assert event["name"] == "reflection_question" and question.endswith("?")
+    texts = [m.get("text") for m in dispatcher.messages]
+    assert texts[0].startswith("Votre bilan de la semaine")
+    assert "Aucune démarche notée cette semaine." in texts[0]
+    assert WEEK_MOOD_CHART in [m.get("custom") for m in dispatcher.messages]
+    dispatcher = CollectingDispatcher()
+    await ActionAskReflectionProgress().run(
+        dispatcher, tracker({"reflection_question": question}), {}
+    )
+    assert dispatcher.messages[0]["text"] == question
+    await ActionSaveReflection().run(
+        CollectingDispatcher(),
+        tracker({"reflection_question": question, "reflection_progress": "me reposer"}),
+        {},
+    )
+    with sessions()() as session:
+        [entry] = session.scalars(select(JournalEntry)).all()
+        assert (entry.prompt, entry.text) == (question, "me reposer")
+
+
+async def test_without_consent_the_review_falls_back_to_the_two_questions(
+    action_db: str,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionWeeklyReview().run(dispatcher, tracker({}), {})
+    assert [m["text"] for m in dispatcher.messages] == [INTRO]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "reflection_question", "value": None}
+    ]
 
 
 def test_journal_entries_keep_order_and_skip_blanks(session_factory: Any) -> None:

@@ -33,11 +33,13 @@ class FakeRasa:
     def __init__(self) -> None:
         self.directive: str | None = None
         self.messages: list[str] = []
+        self.metadata: list[dict[str, Any]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content) if request.content else {}
         if "message" in body:
             self.messages.append(body["message"])
+            self.metadata.append(body.get("metadata") or {})
         if self.directive is not None:
             answer: dict[str, Any] = {"recipient_id": "4242", "custom": {"rebond": self.directive}}
         else:
@@ -332,3 +334,66 @@ def test_buttons_of_someone_else_or_of_nothing_are_refused(
     for payload in (f"srch:app:{theirs.id}", f"srch:mv:{theirs.id}:offer", "srch:zz", "srch:"):
         assert "bouton ne correspond" in text_of(press(relay, payload))
     assert rows(session_factory, JobApplication)[0].stage == "sent"
+
+
+# --------------------------------------------------------------------------- zone offered once
+
+
+def test_first_messages_that_say_where_the_person_lives_offer_the_zone_once(
+    relay: Relay, rasa: FakeRasa, session_factory: Any
+) -> None:
+    first = say(relay, rasa, "bonjour, je vis à Montréal et j'ai eu un refus hier")
+    assert first[0].text == "ok rasa"  # Rasa's answer comes first, untouched
+    offer = first[-1]
+    assert "voulez-vous que je me règle sur l'heure de Montréal ?" in offer.text
+    assert [b.payload for b in offer.buttons] == [
+        "srch:tz:America/Toronto",
+        "srch:tzask",
+        "srch:tz:Europe/Paris",
+    ]
+    assert user_row(session_factory).zone_offered_at == START
+    # Once: the same words later add nothing.
+    again = say(relay, rasa, "je vis à Montréal, au fait")
+    assert [r.text for r in again] == ["ok rasa"]
+    done = press(relay, "srch:tz:America/Toronto")
+    assert user_row(session_factory).timezone == "America/Toronto"
+    assert "heure de Montréal" in text_of(done)
+
+
+def test_words_without_a_place_ask_where_and_wait_for_the_answer(
+    relay: Relay, rasa: FakeRasa, session_factory: Any
+) -> None:
+    replies = say(relay, rasa, "avec le décalage horaire je reçois vos messages la nuit")
+    assert "Où vivez-vous ?" in (replies[-1].text or "")
+    assert user_row(session_factory).awaiting == "place"
+    say(relay, rasa, "la Réunion")
+    assert user_row(session_factory).timezone == "Indian/Reunion"
+
+
+def test_no_offer_for_everyday_job_talk_or_after_the_first_hour(
+    relay: Relay, rasa: FakeRasa, session_factory: Any
+) -> None:
+    assert [r.text for r in say(relay, rasa, "refus pour un poste à Dublin chez Google")] == [
+        "ok rasa"
+    ]
+    assert user_row(session_factory).zone_offered_at is None
+    later = Relay(
+        rasa=relay._rasa,
+        session_factory=session_factory,
+        tracker_url="sqlite://",
+        clock=lambda: START + dt.timedelta(hours=2),
+        crisis_retry_delays=(0.01,),
+    )
+    rasa.directive = None
+    replies = asyncio.run(later.handle_text(CAMILLE, "je vis à Montréal", key=None))
+    assert [r.text for r in replies] == ["ok rasa"]
+
+
+def test_telegrams_language_goes_to_rasa_with_the_consent_only(
+    relay: Relay, rasa: FakeRasa
+) -> None:
+    newcomer = Speaker(777, "Léa", language_code="fr-CA")
+    asyncio.run(relay.handle_payload(newcomer, "/start"))
+    asyncio.run(relay.handle_payload(newcomer, "/consent_accept"))
+    assert rasa.messages == ["/start", "/consent_accept"]
+    assert [m.get("language_code") for m in rasa.metadata] == [None, "fr-CA"]
