@@ -556,7 +556,19 @@ class Relay:
         )
         if gate.zone_question:
             shown += await self._zone_offer(speaker, message)
+        if not consented and message != CONSENT_PAYLOAD:
+            # Nothing is stored before consent, not even Rasa's record of « /start » (the
+            # person's first name rides in its metadata): the turn is answered, then gone.
+            await self._forget_before_consent(speaker.telegram_user_id)
         return await self._noted(speaker, shown) if consented else shown
+
+    async def _forget_before_consent(self, telegram_user_id: int) -> None:
+        try:
+            await asyncio.to_thread(
+                forget_unconsented, self._sessions, self._tracker_url, telegram_user_id
+            )
+        except SQLAlchemyError as error:
+            log.error("could not drop a pre-consent turn (%s)", type(error).__name__)
 
     async def _zone_offer(self, speaker: Speaker, text: str) -> list[Reply]:
         """The question of where the person lives, once, when their first messages suggest

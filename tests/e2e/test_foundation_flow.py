@@ -35,6 +35,8 @@ async def test_onboarding_safety_and_privacy_round_trip(
     start = await until(emu, CHAT, lambda m: "p:/consent_accept" in m["buttons"])
     assert "Bonjour Camille" in text_of(start)
     assert "Confidentialité" in text_of(start)
+    # Nothing stored before consent, not even Rasa's record of these turns.
+    assert count_tracker_events(tracker_url, CHAT) == 0
 
     await emu.press_button(CHAT, "p:/consent_accept")
     consent = await until(emu, CHAT, lambda m: "Merci" in (m["text"] or ""))

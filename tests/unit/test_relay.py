@@ -597,3 +597,31 @@ async def test_without_an_update_id_a_failed_turn_is_never_sent_again(
     replies = await make_relay(rasa).handle_text(CAMILLE, "bonjour")
     assert [r.text for r in replies] == [RASA_DOWN]
     assert rasa.posts == 1
+
+
+async def test_before_consent_rasas_record_of_the_turn_is_dropped(
+    make_relay, tracker_url, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    """/start, /aide, a typed text before consent: answered, then Rasa's events of the
+    person are gone (the fixture holds one event of 4242 and one of 77)."""
+    relay = make_relay(FakeRasa())
+    for turn in (
+        relay.handle_payload(CAMILLE, "/start"),
+        relay.handle_text(CAMILLE, "bonjour"),
+        relay.handle_command(CAMILLE, "/aide"),
+    ):
+        replies = await turn
+        assert [r.text for r in replies] == ["ok"]
+        assert tracker_senders(tracker_url) == ["77"]
+
+
+async def test_the_consent_turn_and_every_turn_after_it_are_kept(
+    make_relay, tracker_url, session_factory
+) -> None:  # type: ignore[no-untyped-def]
+    relay = make_relay(FakeRasa())
+    await relay.handle_payload(CAMILLE, "/consent_accept")
+    assert tracker_senders(tracker_url) == ["4242", "77"]
+    consent(session_factory)
+    await relay.handle_payload(CAMILLE, "/start")
+    await relay.handle_text(CAMILLE, "bonjour")
+    assert tracker_senders(tracker_url) == ["4242", "77"]
