@@ -77,10 +77,23 @@ __all__ = [
 
 PARIS: Final = "Europe/Paris"
 #: Reminder kinds set as wall-clock times: they keep their local time when the zone changes.
-#: Not the application kinds of coach.pipeline: they follow the application's stored instants
-#: (``interview_soon`` is one hour before ``interview_at``, whatever the zone).
+#: The application nudges at 10:00 local (coach.pipeline: the follow-up, the day-before
+#: preparation, the debrief, the silence check) too — :mod:`coach.pipeline` plans them in the
+#: person's zone, so a later re-plan lands on the same instant. Not ``interview_soon``: one
+#: hour before the interview's instant, whatever the zone.
 WALL_CLOCK_KINDS: Final = frozenset(
-    {"custom", "follow_up", "feedback_request", "milestone", "resume_tomorrow", "weekly_reflection"}
+    {
+        "custom",
+        "follow_up",
+        "feedback_request",
+        "milestone",
+        "resume_tomorrow",
+        "weekly_reflection",
+        "application_follow_up",
+        "interview_prep",
+        "interview_debrief",
+        "application_silence",
+    }
 )
 #: Typos are fixed on words this long or longer: shorter ones are too close to other words.
 TYPO_MIN_LENGTH: Final = 6
@@ -1138,8 +1151,8 @@ def set_timezone(session: Session, user: User, zone: Place | str, *, now: dt.dat
     ``now`` — and quiet hours are applied in the new zone. The weekly check-in is recomputed
     from its weekday and hour. Left alone: reminders already due or held (the dispatcher
     re-checks quiet hours in the new zone when it sees them), those being sent, and kinds
-    outside :data:`WALL_CLOCK_KINDS` (the retention notice counts in absolute time; the
-    application reminders follow the application's instants).
+    outside :data:`WALL_CLOCK_KINDS` (the retention notice counts in absolute time, the
+    hour-before of an interview follows the interview's instant).
     A reminder asked « dans 2 heures » moves too: the rows do not say how it was asked.
 
     Raises ValueError for a name zoneinfo does not know.

@@ -170,3 +170,36 @@ def test_a_naive_now_is_refused(session: Session) -> None:
     user = person(session)
     with pytest.raises(ValueError):
         set_timezone(session, user, "Indian/Reunion", now=dt.datetime(2026, 11, 26, 10, 0))
+
+
+def test_application_nudges_keep_their_local_ten_oclock_but_not_the_hour_before(
+    session: Session,
+) -> None:
+    from coach import pipeline
+
+    user = person(session)
+    # Sent Thursday 26 November; 7 business days later: Monday 7 December, 10:00 Paris.
+    sent = pipeline.log_application(
+        session, user, "Airbus", None, dt.date(2026, 11, 26), now=NOW
+    ).application
+    # An interview Friday 11 December at 14:00 Paris (13:00 UTC).
+    pipeline.move(
+        session,
+        user,
+        sent.id,
+        "interview",
+        interview_at=dt.datetime(2026, 12, 11, 13, 0, tzinfo=UTC),
+        now=NOW,
+    )
+    set_timezone(session, user, "Indian/Reunion", now=NOW)
+    rows = {
+        row.kind: row.due_at
+        for row in session.scalars(
+            select(Reminder).where(Reminder.user_id == user.id, Reminder.status == "pending")
+        )
+    }
+    # 10:00 at La Réunion (UTC+4) = 06:00 UTC, same local days as before.
+    assert rows["interview_prep"] == dt.datetime(2026, 12, 10, 6, 0, tzinfo=UTC)
+    assert rows["application_silence"] == dt.datetime(2027, 1, 8, 6, 0, tzinfo=UTC)
+    # One hour before the interview's instant, whatever the zone.
+    assert rows["interview_soon"] == dt.datetime(2026, 12, 11, 12, 0, tzinfo=UTC)
