@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from coach.language.fold import damerau_one, fold_keep_length
+from coach.language.fold import damerau_one, fold_keep_length, wordset
 from coach.language.writing import company
 
 __all__ = [
@@ -67,12 +67,8 @@ class Unknown:
     named: str
 
 
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # Words that do not tell one company from another: « Groupe SEB » is SEB.
-_NOT_DISTINCTIVE: Final = _wordset(
+_NOT_DISTINCTIVE: Final = wordset(
     """
     groupe group sa sas sarl sasu inc ltd gmbh france paris lyon lille nord sud est ouest
     societe entreprise cabinet agence magasin boutique siege la le les l de des du d et the
@@ -80,7 +76,7 @@ _NOT_DISTINCTIVE: Final = _wordset(
     """
 )
 # Words that end a company name read in a sentence.
-_STOP: Final = _wordset(
+_STOP: Final = wordset(
     """
     aussi egalement enfin finalement meme du coup m me ma mon mes a ont vient viennent
     de d pour par pendant apres avant hier aujourd hui ce matin soir cette semaine qui que
@@ -91,7 +87,7 @@ _STOP: Final = _wordset(
     """
 )
 # Never a company: pronouns, roles, fillers (« ils m'ont répondu », « la RH a répondu »).
-_NOT_A_COMPANY: Final = _wordset(
+_NOT_A_COMPANY: Final = wordset(
     """
     ils il elle elles on je j tu nous vous lui eux ca cela ce c personne quelqu un
     rh drh recruteur recruteuse recruteurs manager manageuse responsable directeur directrice
@@ -103,7 +99,7 @@ _NOT_A_COMPANY: Final = _wordset(
     pas sait jsp nan ouais
     """
 )
-_PRONOUNS: Final = _wordset(
+_PRONOUNS: Final = wordset(
     "ils il elle elles on je j tu nous vous lui eux ca cela ce c mon ma mes son sa ses"
 )
 _MAX_NAME_WORDS: Final = 4

@@ -62,7 +62,7 @@ from typing import Final, Literal
 
 from coach.language import writing
 from coach.language.dates import DateProblem, date_spans, parse_date
-from coach.language.fold import MAX_TEXT, MONTH_ALIASES, WEEKDAYS_FR, fold_keep_length
+from coach.language.fold import MAX_TEXT, MONTH_ALIASES, WEEKDAYS_FR, fold_keep_length, wordset
 
 __all__ = [
     "NOTE_MAX",
@@ -91,10 +91,6 @@ class ExternalActivity:
 
 
 # --------------------------------------------------------------------------- kinds
-
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _NOTE_KINDS: Final = frozenset(
@@ -265,7 +261,7 @@ _OBJECT_AFTER = re.compile(
 )
 # Words that end a name read in lowercase, or never start one.
 _NAME_STOP: Final = (
-    _wordset(
+    wordset(
         """
     par au aux a ce cet cette hier aujourd pour via en et avec sur le la les l mon ma mes
     ton ta son sa leur leurs un une des du de d apres avant suite concernant depuis telephone
@@ -279,12 +275,12 @@ _NAME_STOP: Final = (
     | frozenset(MONTH_ALIASES)
 )
 # People in a company, never its name.
-_ROLES: Final = _wordset(
+_ROLES: Final = wordset(
     "rh drh recruteur recruteuse recruteurs manager responsable directeur directrice equipe service"
 )
 # Capitalised words that still never start a company name (sentence starts, dates).
 _NEVER_NAME: Final = (
-    _wordset(
+    wordset(
         """
         je j il elle on nous vous ils elles ce cet cette mon ma mes son sa ses leur leurs un
         une des du de d hier aujourd ca cela
@@ -439,7 +435,7 @@ def _day(
 # --------------------------------------------------------------------------- note
 
 _CLAUSE_END = re.compile(r"[.;!?\n]|,|\s(?:et\s+(?:j|je|puis|ensuite)|puis|mais|ensuite)\s")
-_DANGLING = _wordset(
+_DANGLING = wordset(
     """
     a au aux chez de du des d avec pour par en le la les l sur et un une mon ma mes ce cet
     cette ou via organise organisee aupres j je

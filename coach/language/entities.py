@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from coach.language.dates import DateParse, date_spans, parse_rejection_date
-from coach.language.fold import MAX_TEXT, MONTH_ALIASES, WEEKDAYS_FR, fold_keep_length
+from coach.language.fold import MAX_TEXT, MONTH_ALIASES, WEEKDAYS_FR, fold_keep_length, wordset
 from coach.language.fold import words as _words
 
 __all__ = [
@@ -180,12 +180,8 @@ def detect_formal(folded: str) -> bool | None:
 _TOKEN = re.compile(r"[\w&@+'’]+(?:[.\-][\w&@+'’]+)*", re.UNICODE)
 
 
-def _wordset(*chunks: str) -> frozenset[str]:
-    return frozenset(word for chunk in chunks for word in chunk.split())
-
-
 # Folded words that end a company or position name.
-_STOP: Final = _wordset(
+_STOP: Final = wordset(
     """
     pour au aux en a apres avant depuis hier aujourd auj et mais car qui que qu ou avec sur dans
     sans comme par pendant lors suite malgre j je il ils elle elles on ne n m me ce cette cet c
@@ -201,7 +197,7 @@ _STOP: Final = _wordset(
 _NAME_CONNECTORS: Final = frozenset({"de", "des", "du", "d", "&", "et", "la", "le", "l", "of"})
 _ARTICLES: Final = frozenset({"la", "le", "les", "l"})
 # Words that never start a company name: pronouns, fillers, dates.
-_NEVER_LEADS: Final = _wordset(
+_NEVER_LEADS: Final = wordset(
     """
     un une des eux elle elles lui moi nous vous toi soi mon ma mes ton ta tes son sa ses leur
     leurs notre nos votre vos ce cette cet ces quelqu personne ils il on je j tu ca cela
@@ -214,7 +210,7 @@ _NEVER_LEADS: Final = _wordset(
     *MONTH_ALIASES,
 )
 # Generic nouns: a company only as part of a longer name ("Société Générale", "Groupe SEB").
-_GENERIC: Final = _wordset(
+_GENERIC: Final = wordset(
     """
     recruteur recruteuse recruteurs rh drh manager managers directeur directrice responsable
     boss patron patronne chef cheffe equipe entreprise boite societe groupe cabinet client
@@ -224,7 +220,7 @@ _GENERIC: Final = _wordset(
 )
 _NOT_A_COMPANY: Final = _NEVER_LEADS | _GENERIC
 # Common first names: "Julie m'a dit non" names a person, not a company.
-_FIRST_NAMES: Final = _wordset(
+_FIRST_NAMES: Final = wordset(
     """
     julie marie sophie camille lea emma chloe manon sarah laura claire anne catherine isabelle
     nathalie sandrine celine aurelie emilie caroline stephanie valerie christine sylvie
@@ -306,7 +302,7 @@ _REFUSAL_VERB = re.compile(
     r"\s+(?:me\s+)?(?:refuser|recaler|dire\s+non)\b|\s+c\s+est\s+non\b|\s+ne\s+me\s+(?:prend|retient)\b"
 )
 # Words that may open a sentence before its subject: "bon bah leroy merlin m'a recalée".
-_OPENERS: Final = _wordset(
+_OPENERS: Final = wordset(
     """
     bon bah ben bref et encore voila donc alors du coup ah oh eh pff bon ouais enfin sinon
     finalement aujourd hui hier ce matin soir helas malheureusement re bonjour salut coucou
@@ -318,7 +314,7 @@ _POSITION_AFTER_REFUSAL = re.compile(
     r"|ecarte|ecartee|negatif|negative)\b[^,.;:!?()]{0,40}?\b(?:pour|pr|sur)\s+(?:(?:le|un|mon)"
     r"\s+)?(?:(?:poste|job|role|boulot)\s+(?:de|d|du)\s+)?"
 )
-_NOT_A_POSITION: Final = _wordset(
+_NOT_A_POSITION: Final = wordset(
     """
     raison raisons cause motif motifs l instant le moment moi toi vous nous ma mon mes leur
     leurs autre autres un une profil manque plusieurs diverses ca cela ceci eux elle lui

@@ -30,7 +30,15 @@ __all__ = [
     "fold_keep_length",
     "number_value",
     "words",
+    "wordset",
 ]
+
+
+def wordset(*chunks: str) -> frozenset[str]:
+    """The words of one or more blocks of text, as a set: how word lists are written here
+    (one long string per list, read once at import)."""
+    return frozenset(word for chunk in chunks for word in chunk.split())
+
 
 #: Longer answers are read up to this many characters (a 10 000-character paste stays fast).
 MAX_TEXT: Final = 1000

@@ -65,7 +65,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coach.language import writing
 from coach.language.dates import DateParse, DateProblem, date_spans, format_date_fr, parse_date
 from coach.language.entities import _FIRST_NAMES  # one list of first names for the package
-from coach.language.fold import MAX_TEXT, fold_keep_length, words
+from coach.language.fold import MAX_TEXT, fold_keep_length, words, wordset
 from coach.language.times import ParsedWhen, WhenProblem, parse_when
 
 __all__ = [
@@ -76,10 +76,6 @@ __all__ = [
     "read_channel",
     "read_stage_news",
 ]
-
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # --------------------------------------------------------------------------- channels
@@ -233,7 +229,7 @@ def _prepare(text: str, today: dt.date) -> tuple[_Text, str]:
 # --------------------------------------------------------------------------- names
 
 # Words that end a company name (folded).
-_NAME_STOP: Final = _wordset(
+_NAME_STOP: Final = wordset(
     """
     pour pr poste comme en hier aujourd auj ajd demain ce cet cette ces via par sur a au aux
     avec dans depuis et mais car donc qui que qu j je jai g il ils elle elles on nous vous tu
@@ -250,8 +246,8 @@ _NAME_STOP: Final = _wordset(
 )
 # Small words allowed inside a name when a real word follows: « Caisse d'Épargne »,
 # « mairie de Lyon », « Procter & Gamble ».
-_CONNECTORS: Final = _wordset("de du des d la le les l &")
-_ARTICLES: Final = _wordset("la le les")
+_CONNECTORS: Final = wordset("de du des d la le les l &")
+_ARTICLES: Final = wordset("la le les")
 # Names whose article belongs to them (folded, without the article's apostrophe).
 _ARTICLE_NAMES: Final = (
     "la poste",
@@ -265,7 +261,7 @@ _ARTICLE_NAMES: Final = (
     "la mutuelle generale",
 )
 # After « l' », a common noun: the article is dropped (« à l'hôpital Necker »).
-_COMMON_AFTER_L: Final = _wordset(
+_COMMON_AFTER_L: Final = wordset(
     """
     entreprise agence hopital universite ecole usine association institut office etablissement
     hotel aeroport observatoire opera assemblee equipe offre annonce un une autre atelier
@@ -273,7 +269,7 @@ _COMMON_AFTER_L: Final = _wordset(
     """
 )
 # A whole name that is no company: pronouns, roles, fillers, descriptions.
-_NOT_COMPANY: Final = _wordset(
+_NOT_COMPANY: Final = wordset(
     """
     eux elle elles lui moi toi nous vous ils il on ca cela ce c rh drh recruteur recruteuse
     recruteurs manager manageuse responsable directeur directrice chef cheffe jury equipe
@@ -284,18 +280,18 @@ _NOT_COMPANY: Final = _wordset(
     {"indeed", "linkedin", "apec", "hellowork", "monster", "jobteaser", "glassdoor", "wttj"}
 )
 # Roles: « la RH de Decathlon » names Decathlon.
-_ROLES: Final = _wordset(
+_ROLES: Final = wordset(
     """
     rh drh recruteur recruteuse recruteurs manager manageuse responsable directeur directrice
     chef cheffe equipe service jury dirigeant dirigeante patron patronne fondateur fondatrice
     """
 )
 # First words of a description rather than a name (« une startup de la fintech »).
-_DESCRIPTION: Final = _wordset(
+_DESCRIPTION: Final = wordset(
     "un une des mon ma mes notre nos votre vos leur leurs son sa ses ce cet cette autre"
 )
 # Public bodies and places typed in lowercase get a capital (« Mairie de Lyon »).
-_INSTITUTIONS: Final = _wordset(
+_INSTITUTIONS: Final = wordset(
     """
     mairie ville region departement conseil hopital centre clinique universite ecole college
     lycee institut prefecture commune communaute metropole agglomeration chambre caisse
@@ -388,7 +384,7 @@ def _name_after(t: _Text, pos: int, *, capital_only: bool = False) -> str | None
 
 
 # Words that may open a sentence before its subject: « bon bah airbus m'a dit non ».
-_OPENERS: Final = _wordset(
+_OPENERS: Final = wordset(
     """
     bon bah ben bref et encore voila donc alors du coup ah oh eh pff ouais enfin sinon
     finalement aujourd hui hier ce matin soir helas malheureusement re bonjour salut coucou
@@ -433,18 +429,18 @@ def _subject_before(t: _Text, end: int) -> str | None:
 
 # --------------------------------------------------------------------------- positions
 
-_POSITION_STOP: Final = _wordset(
+_POSITION_STOP: Final = wordset(
     """
     chez aupres a au aux pour pr par via sur dans avec depuis hier aujourd auj ajd demain et
     mais car ce cet cette qui que qu j je jai il ils on lien contact ou puis alors donc
     lundi mardi mercredi jeudi vendredi samedi dimanche il y ya ca c est etait vient
     """
 )
-_POSITION_INNER: Final = _wordset("de d du des la le les l en")
-_CONTRACT_WORDS: Final = _wordset(
+_POSITION_INNER: Final = wordset("de d du des la le les l en")
+_CONTRACT_WORDS: Final = wordset(
     "cdi cdd stage alternance apprentissage interim freelance mission job emploi contrat poste"
 )
-_NOT_POSITION: Final = _wordset(
+_NOT_POSITION: Final = wordset(
     """
     un une le la les moi toi lui eux elle nous vous mon ma mes son sa ses leur leurs ce cette
     ca cela rien tout quelque autre autres la-bas plus moins

@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from coach.language.fold import wordset
+
 __all__ = [
     "Person",
     "a",
@@ -211,13 +213,9 @@ def sentence(text: str) -> str:
 # --------------------------------------------------------------------------- elision
 
 
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 #: Words starting with an aspirated h: no elision, no liaison (« le hasard », « de Hachette »);
 #: the last lines are companies and brands read that way in French.
-_H_ASPIRE: Final = _wordset(
+_H_ASPIRE: Final = wordset(
     """
     hache haie haine hall halte hamac hameau hamster hanche hand handball handicap hangar
     hanter harcelement harceler hardi hardware hareng haricot harpe hasard hate hausse haut
