@@ -51,6 +51,7 @@ from coach.language.answers import is_command, is_why_question
 from coach.language.corrections import parse_correction
 from coach.language.dates import format_date_fr
 from coach.language.entities import extract_rejection_facts, mentions_hiring_manager
+from coach.language.pipeline_text import read_application
 from coach.rejections import NONE, REQUIRED, describe_rejection, rejection_values, save_rejection
 from coach.users import find_user
 
@@ -229,6 +230,9 @@ class ValidateIntakeForm(FormValidationAction):
                 if target != slot and target in answers:
                     return self._correct(target, slot, correction.value, dispatcher, today)
                 value = correction.value
+        extra: dict[str, Any] = {}
+        if answering and slot == "company":
+            value, extra = _company_sentence(value, tracker, today)
         result = validate_slot(slot, value, today=today)
         met_manager = slot == "stage" and mentions_hiring_manager(value)
         if not result.ok:
@@ -240,7 +244,7 @@ class ValidateIntakeForm(FormValidationAction):
             return out_failed
         if result.message:
             dispatcher.utter_message(text=result.message)
-        out: dict[str, Any] = {slot: _slot_value(result)}
+        out: dict[str, Any] = {slot: _slot_value(result), **extra}
         if slot == "stage" and result.value == "candidature":
             # Turned down on the application: nobody was met.
             out.update(interviewer_count=0, met_hiring_manager=False)
@@ -655,3 +659,20 @@ class ActionFinishIntake(Action):
             SlotSet("paused_flow", None),
             SlotSet("flow_step", "intake_saved"),
         ]
+
+
+def _company_sentence(value: str, tracker: Tracker, today: dt.date) -> tuple[str, dict[str, Any]]:
+    """A whole sentence typed at « Quelle entreprise ? » (« j'ai postulé chez airbus pour le
+    poste de technicienne qualité ») gives its company, and the position when it is still to
+    ask; a bare name (« Leroy Merlin », « une startup de la fintech ») is kept as typed."""
+    if len(value.split()) < 3:
+        return value, {}
+    facts = read_application(value, today=today)
+    if not facts.company:
+        return value, {}
+    extra: dict[str, Any] = {}
+    if facts.position and tracker.get_slot("position") is None:
+        position = validate_slot("position", facts.position, today=today)
+        if position.ok:
+            extra["position"] = _slot_value(position)
+    return facts.company, extra

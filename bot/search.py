@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.rendering import Button, Reply
 from coach import activity_report as report
 from coach import pipeline, timezones
-from coach.applications import Ambiguous, Match
+from coach.applications import Ambiguous, Match, Unknown
 from coach.db import transaction
 from coach.language.dates import format_date_fr
 from coach.language.fold import words
@@ -611,6 +612,9 @@ def _log_application(
 ) -> list[Reply]:
     if not text:
         return [Reply(text=APPLICATION_HOW)]
+    if _news_of_a_followed_one(session, user, text, now):
+        # « Airbus m'a proposé un entretien » read as a new application: it is news.
+        return _application_news(session, user, text, now)
     today = _today(user, now)
     facts = read_application(text, today=today)
     if facts.date_problem is not None:
@@ -790,6 +794,9 @@ def _application_news(
         return _applications(session, user, None, now)
     news = read_stage_news(text, now=now, tz=user.timezone or "Europe/Paris")
     when = news.when_at
+    if news.stage is None and _a_new_one(session, user, text, now):
+        # « candidature envoyée chez Thales » read as news: it is an application to log.
+        return _log_application(session, user, text, now)
     if news.company:
         found = pipeline.find_for_company(session, user, news.company)
         if isinstance(found, Match):
@@ -821,6 +828,30 @@ def _application_news(
         _wait_for(user, f"when:{application.id}:{news.stage}", now)
         return [Reply(text=ASK_WHEN.format(what=_what(news.stage)))]
     return _move(session, user, application, news.stage, when, held, now)
+
+
+_APPLYING: Final = re.compile(r"\b(?:postul\w*|candidat\w*|cv)\b")
+
+
+def _news_of_a_followed_one(session: Session, user: User, text: str, now: dt.datetime) -> bool:
+    """Whether a text taken for a new application is news: it tells a stage (an interview,
+    an offer, a refusal…), of an application already followed or without any word of
+    applying (« Decathlon m'a proposé un entretien » is not logged as sent today)."""
+    news = read_stage_news(text, now=now, tz=user.timezone or "Europe/Paris")
+    if news.stage is None:
+        return False
+    if not news.company or _APPLYING.search(words(text)) is None:
+        return True
+    return not isinstance(pipeline.find_for_company(session, user, news.company), Unknown)
+
+
+def _a_new_one(session: Session, user: User, text: str, now: dt.datetime) -> bool:
+    """Whether a text taken for news, with no stage in it, names a company not followed yet
+    (so it is an application being logged)."""
+    facts = read_application(text, today=_today(user, now))
+    if not facts.company:
+        return False
+    return isinstance(pipeline.find_for_company(session, user, facts.company), Unknown)
 
 
 def _pick(

@@ -182,6 +182,31 @@ async def test_dont_know_and_none_are_answers_not_gaps() -> None:
     assert (await validate("decision_date", "aucune"))[0] == {"decision_date": "none"}
 
 
+@pytest.mark.parametrize(
+    ("typed", "slots", "expected"),
+    [
+        (
+            "jai postulé chez airbus pour le poste de technicienne qualite il y a 3 semaines",
+            {},
+            {"company": "Airbus", "position": "technicienne qualite"},
+        ),
+        # The position already answered is not replaced.
+        (
+            "c'était chez Thales pour ingénieure qualité",
+            {"position": "technicienne"},
+            {"company": "Thales"},
+        ),
+        ("Leroy Merlin", {}, {"company": "Leroy Merlin"}),
+        ("une startup de la fintech", {}, {"company": "une startup de la fintech"}),
+    ],
+)
+async def test_a_sentence_at_the_company_question_gives_the_company(
+    typed: str, slots: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    out, _said, _ = await validate("company", typed, slots)
+    assert out == expected
+
+
 async def test_required_answers_explain_what_is_enough() -> None:
     out, said, _ = await validate("company", "je ne sais pas")
     assert out["company"] is None and out["ask_quietly"] is True

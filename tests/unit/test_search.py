@@ -180,6 +180,33 @@ def test_a_news_about_a_company_not_logged_is_never_filed_elsewhere(
     assert rows(session_factory, JobApplication)[0].stage == "sent"
 
 
+def test_news_of_a_followed_application_taken_for_a_new_one_is_still_news(
+    relay: Relay, rasa: FakeRasa, session_factory: Any
+) -> None:
+    """The classifier may take « Airbus m'a proposé un entretien… » for an application
+    being logged: the bot reads that it names a followed one and a stage."""
+    say(relay, rasa, "j'ai postulé chez Airbus hier", LOG)
+    say(relay, rasa, "passer")
+    replies = say(relay, rasa, "Airbus m'a proposé un entretien jeudi à 14h", LOG)
+    assert "entretien chez Airbus, jeudi 10 décembre à 14 h" in text_of(replies)
+    [application] = rows(session_factory, JobApplication)
+    assert application.stage == "interview"
+
+
+def test_a_new_application_taken_for_news_is_logged(
+    relay: Relay, rasa: FakeRasa, session_factory: Any
+) -> None:
+    say(relay, rasa, "j'ai postulé chez Airbus hier", LOG)
+    say(relay, rasa, "passer")
+    replies = say(relay, rasa, "candidature envoyée chez Thales ce matin", NEWS)
+    assert "candidature chez Thales" in text_of(replies)
+    assert [a.company for a in rows(session_factory, JobApplication)] == ["Airbus", "Thales"]
+    # News of a company not followed is not logged as an application sent today.
+    replies = say(relay, rasa, "Decathlon m'a proposé un entretien lundi à 10h", LOG)
+    assert "pas de candidature chez Decathlon" in text_of(replies)
+    assert [a.company for a in rows(session_factory, JobApplication)] == ["Airbus", "Thales"]
+
+
 def test_a_button_asks_the_interview_time_and_reads_the_typed_answer(
     relay: Relay, rasa: FakeRasa, session_factory: Any
 ) -> None:
