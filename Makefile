@@ -195,6 +195,8 @@ bench: $(MODEL) $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devtools.bench_reminders --count 10000 --rate 30
 	@$(PY) -m devtools.bench_charts
 	@$(PY) -m devtools.bench_safety --rounds 3
+	@$(PY) -m devtools.render_report var/report --bench
+	@$(PY) -m devtools.bench_weekly
 
 clean:
 	rm -rf var/results models/*.tar.gz

@@ -91,7 +91,7 @@ _COUNT_WORDS: Final[Mapping[str, tuple[str, str]]] = {
 class ApplicationToDo:
     application_id: int
     title: str  # « Airbus — technicienne qualité »
-    action: str  # « entretien jeudi 10 décembre à 14 h 00 : à préparer »
+    action: str  # « entretien jeudi 10 décembre à 14 h 00, à préparer »
 
 
 @dataclass(frozen=True)
@@ -161,14 +161,14 @@ def applications_to_act_on(
         action: str | None = None
         rank = 0
         if interview is not None and now < interview <= now + INTERVIEW_HORIZON:
-            action = f"entretien {format_fr(interview.astimezone(zone), now=now)} : à préparer"
+            action = f"entretien {format_fr(interview.astimezone(zone), now=now)}, à préparer"
         elif application.stage == "offer":
             action, rank = "une offre attend votre réponse", 1
         elif application.stage == "interview" and interview is not None and interview <= now:
-            action, rank = "entretien passé : comment s'est-il déroulé ?", 2
+            action, rank = "entretien passé, comment s'est-il déroulé ?", 2
         elif line.days_since_news >= pipeline.SILENCE_DAYS:
             weeks = line.days_since_news // 7
-            action = f"sans nouvelles depuis {weeks} semaines : la classer « sans réponse » ?"
+            action = f"sans nouvelles depuis {weeks} semaines, la classer « sans réponse » ?"
             rank = 4
         elif (
             application.stage in {"sent", "interviewed", "test"}
@@ -176,7 +176,7 @@ def applications_to_act_on(
             and followed.get(application.id, dt.date.min) < news_day
         ):
             days = line.days_since_news
-            action, rank = f"sans nouvelles depuis {days} jours : une relance courte ?", 3
+            action, rank = f"sans nouvelles depuis {days} jours, une relance courte ?", 3
         if action is not None:
             title = _title(application.company, application.position)
             ranked.append((rank, ApplicationToDo(application.id, title, action)))

@@ -60,11 +60,11 @@ def test_applications_that_need_a_gesture(session: Session, user: User) -> None:
     to_do = weekly_review.applications_to_act_on(session, user, now=NOW)
 
     assert [(item.application_id, item.action) for item in to_do] == [
-        (thales.id, "entretien mardi 8 décembre à 14 h 00 : à préparer"),
+        (thales.id, "entretien mardi 8 décembre à 14 h 00, à préparer"),
         # News on 20 November at noon, local: 14 days without news on 4 December.
-        (airbus.id, "sans nouvelles depuis 14 jours : une relance courte ?"),
+        (airbus.id, "sans nouvelles depuis 14 jours, une relance courte ?"),
         # 3 November → 4 December: 31 days, four whole weeks.
-        (safran.id, "sans nouvelles depuis 4 semaines : la classer « sans réponse » ?"),
+        (safran.id, "sans nouvelles depuis 4 semaines, la classer « sans réponse » ?"),
     ]
 
 
@@ -82,7 +82,7 @@ def test_a_follow_up_before_the_last_news_does_not_count(session: Session, user:
 
     # News on Thursday 19 November; 7 business days later is Monday 30 November.
     assert [item.action for item in to_do] == [
-        "sans nouvelles depuis 15 jours : une relance courte ?"
+        "sans nouvelles depuis 15 jours, une relance courte ?"
     ]
 
 
