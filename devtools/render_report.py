@@ -38,7 +38,7 @@ STEPS: tuple[tuple[str, str | None, str | None, str | None, str | None], ...] = 
     ("interview", "Leroy Merlin", "Responsable de rayon", "in_person", None),
     ("follow_up", "Fnac Darty", "Chargé·e de clientèle", "phone", None),
     ("training", "OpenClassrooms", None, "online", "Formation Excel : tableaux croisés dynamiques"),
-    ("feedback_received", "d’Airbus", "Ingénieure méthodes", "call", None),
+    ("feedback_received", "Airbus", "Ingénieure méthodes", "call", None),
     (
         "application",
         "Œuvres sociales ; Rhône-Alpes",
