@@ -105,7 +105,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.rasa_client import RasaRejected, RasaUnavailable
-from bot.rendering import Button
+from bot.rendering import CALLBACK_DATA_LIMIT, Button
 from coach import send_budget
 from coach.db import transaction
 from coach.language import writing
@@ -848,10 +848,13 @@ def reminder_markup(
     reminder_id: int, snapshot: ReminderSnapshot | None = None
 ) -> InlineKeyboardMarkup:
     """The inline keyboard, callback data exactly ``rem:done:<id>`` etc., under the nudge's
-    own buttons (one per row)."""
+    own buttons (one per row). Those carry a payload for the relay, as every other button:
+    ``p:<payload>`` (bot.rendering.PayloadStore's short form, which the gateway decodes; a bare
+    ``/ask_star`` would be answered « Ce bouton n'est plus valable »)."""
     done, snooze_button, mute_button = _own_buttons(reminder_id)
     extra = [
-        [InlineKeyboardButton(b.title, callback_data=b.payload)] for b in extra_buttons(snapshot)
+        [InlineKeyboardButton(b.title, callback_data=_payload_data(b.payload))]
+        for b in extra_buttons(snapshot)
     ]
     return InlineKeyboardMarkup(
         [
@@ -863,6 +866,13 @@ def reminder_markup(
             [InlineKeyboardButton(mute_button.title, callback_data=mute_button.payload)],
         ]
     )
+
+
+def _payload_data(payload: str) -> str:
+    data = f"p:{payload}"
+    if len(data.encode()) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"a nudge's button payload is too long: {payload!r}")
+    return data
 
 
 def parse_reminder_callback(data: str | None) -> tuple[str, int] | None:

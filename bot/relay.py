@@ -378,7 +378,13 @@ class Relay:
     async def trigger(
         self, speaker: Speaker, intent: str, entities: dict[str, Any] | None = None
     ) -> list[Reply]:
-        """Open a conversation from our side (reminders) and relay Rasa's answer."""
+        """Open a conversation from our side (reminders) and relay Rasa's answer. A short
+        question the bot asked itself (bot/search.py) is dropped first: the next typed text
+        answers the conversation just opened."""
+        try:
+            await asyncio.to_thread(search.drop_awaited, self._sessions, speaker.telegram_user_id)
+        except SQLAlchemyError as error:
+            log.error("could not drop an awaited answer (%s)", type(error).__name__)
         raw = await self._rasa.trigger_intent(
             sender_id_for(speaker.telegram_user_id), intent, entities
         )

@@ -126,6 +126,15 @@ def run_directive(
         return step(session, user, text, now)
 
 
+def drop_awaited(sessions: sessionmaker[Session], telegram_user_id: int) -> None:
+    """Forget the bot's own pending question: the conversation moved on from our side (a
+    reminder opened another one), so the next typed text is not its answer."""
+    with transaction(sessions) as session:
+        user = find_user(session, telegram_user_id)
+        if user is not None and user.awaiting is not None:
+            _wait_for(user, None, user.awaiting_since or dt.datetime.now(dt.UTC))
+
+
 def answer_awaited(
     sessions: sessionmaker[Session],
     telegram_user_id: int,

@@ -23,6 +23,7 @@ The Node package must be installed (``npm ci`` at the repository root).
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import os
 import re
@@ -318,6 +319,12 @@ class Emulator:
     async def callback_answers(self) -> list[dict[str, Any]]:
         """Every ``answerCallbackQuery`` call so far: ``{callback_query_id, text, show_alert}``."""
         return list(await self._post("/harness/callbackAnswers", {"token": self.token}))
+
+    async def file_bytes(self, file_id: str) -> bytes:
+        """The bytes of a photo or document the bot uploaded (its marker's ``file_id``)."""
+        return base64.b64decode(
+            await self._post("/harness/file", {"token": self.token, "file_id": file_id})
+        )
 
     async def webhook_deliveries(self) -> list[dict[str, Any]]:
         """In webhook mode, every update pushed to the bot: ``{update_id, status}`` (HTTP)."""

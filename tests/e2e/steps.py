@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 
 from harness import REPO_ROOT, BotMessage, Emulator
 from sqlalchemy import select, update
@@ -72,18 +73,20 @@ def no_quiet_hours(app_url: str, chat: int) -> None:
     engine.dispose()
 
 
-def make_due(app_url: str, chat: int) -> int:
-    """Bring the person's pending reminders to now; returns how many were moved."""
+def make_due(app_url: str, chat: int, kinds: Iterable[str] | None = None) -> int:
+    """Bring the person's pending reminders (of ``kinds`` only, when given) to now; returns
+    how many were moved."""
     engine = make_engine(app_url)
     now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     with engine.begin() as connection:
         user_id = connection.execute(
             select(User.id).where(User.telegram_user_id == chat)
         ).scalar_one()
+        chosen = [Reminder.user_id == user_id, Reminder.status == "pending"]
+        if kinds is not None:
+            chosen.append(Reminder.kind.in_(list(kinds)))
         moved = connection.execute(
-            update(Reminder)
-            .where(Reminder.user_id == user_id, Reminder.status == "pending")
-            .values(due_at=now, next_attempt_at=None)
+            update(Reminder).where(*chosen).values(due_at=now, next_attempt_at=None)
         ).rowcount
     engine.dispose()
     return int(moved or 0)

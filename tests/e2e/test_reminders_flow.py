@@ -129,18 +129,31 @@ async def test_weekly_reflection_opt_in_check_in_and_journal(
     await emu.press_button(chat, "p:refl:set:4:18")
     await until(emu, chat, lambda m: "chaque vendredi à 18 h" in (m["text"] or ""))
 
-    assert make_due(app_url, chat) == 1
-    opened = await until(emu, chat, lambda m: "Qu'est-ce qui a avancé" in (m["text"] or ""))
-    assert "bilan de la semaine" in text_of(opened)
+    # One démarche this week: the review counts it and asks a question of a steady week.
+    await emu.send_message(chat, "j'ai postulé chez Airbus pour le poste de soudeuse hier")
+    await until(emu, chat, lambda m: "candidature chez Airbus" in (m["text"] or ""))
+    steady = (
+        "Qu'est-ce qui a avancé cette semaine, même un petit pas ?",
+        "Quelle démarche vous a demandé le plus d'énergie, et qu'en retenez-vous ?",
+    )
+    assert make_due(app_url, chat, kinds=("weekly_reflection",)) == 1
+    opened = await until(emu, chat, lambda m: (m["text"] or "") in steady)
+    assert "Votre bilan de la semaine" in text_of(opened)
+    assert "Vos démarches : 1 candidature envoyée." in text_of(opened)
+    assert "Chaque démarche compte" in text_of(opened)
+    question = opened[-1]["text"]
     await emu.send_message(chat, "J'ai relancé deux recruteurs et fini mon CV")
     await until(emu, chat, lambda m: "semaine prochaine ?" in (m["text"] or ""))
     await emu.send_message(chat, "Préparer mes réponses avec la méthode STAR")
     await until(emu, chat, lambda m: "noté dans votre journal" in (m["text"] or ""))
 
     exported = cli("export", chat, databases)
-    assert [e["text"] for e in exported["journal"]] == [
-        "J'ai relancé deux recruteurs et fini mon CV",
-        "Préparer mes réponses avec la méthode STAR",
+    assert [(e["prompt"], e["text"]) for e in exported["journal"]] == [
+        (question, "J'ai relancé deux recruteurs et fini mon CV"),
+        (
+            "Qu'en retenez-vous, et que voulez-vous essayer la semaine prochaine ?",
+            "Préparer mes réponses avec la méthode STAR",
+        ),
     ]
     kinds = [r["kind"] for r in exported["reminders"]]
     assert kinds.count("weekly_reflection") == 2  # the one sent, and next week's

@@ -20,6 +20,7 @@ from bot.dispatcher import (
     reminder_markup,
     reminder_text,
 )
+from bot.rendering import PayloadStore
 from coach import reminders as rem
 from coach.models import Reminder, User
 from coach.privacy import export_user
@@ -570,6 +571,25 @@ def test_buttons_and_callbacks() -> None:
     assert parse_reminder_callback("p:rem:done:7") == ("done", 7)
     for bad in (None, "", "rem:explode:1", "rem:done:x", "p:/greet", "rem:done:1:2"):
         assert parse_reminder_callback(bad) is None
+
+
+def test_nudge_buttons_carry_payloads_the_gateway_decodes() -> None:
+    # An application's nudge: its own buttons go through the relay like any other button
+    # (bot.rendering.PayloadStore decodes « p:… »); the reminder's three stay « rem:… ».
+    snapshot = rem.ReminderSnapshot(
+        1, 1, 42, "application_silence", {"application_id": 9, "company": "Airbus"}, NOW, 0,
+        dt.timedelta(),
+    )  # fmt: skip
+    markup = reminder_markup(7, snapshot)
+    data = [str(b.callback_data) for row in markup.inline_keyboard for b in row]
+    assert data == [
+        "p:srch:close:9",
+        "p:srch:keep:9",
+        "rem:done:7",
+        "rem:snooze:7",
+        "rem:mute:7",
+    ]
+    assert [PayloadStore().decode(d) for d in data[:2]] == ["srch:close:9", "srch:keep:9"]
 
 
 def test_reminder_text() -> None:

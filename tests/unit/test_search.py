@@ -44,6 +44,8 @@ class FakeRasa:
             answer: dict[str, Any] = {"recipient_id": "4242", "custom": {"rebond": self.directive}}
         else:
             answer = {"recipient_id": "4242", "text": "ok rasa"}
+        if request.url.path.endswith("/trigger_intent"):
+            return httpx.Response(200, json={"messages": [answer]})
         return httpx.Response(200, json=[answer])
 
 
@@ -424,3 +426,17 @@ def test_telegrams_language_goes_to_rasa_with_the_consent_only(
     asyncio.run(relay.handle_payload(newcomer, "/consent_accept"))
     assert rasa.messages == ["/start", "/consent_accept"]
     assert [m.get("language_code") for m in rasa.metadata] == [None, "fr-CA"]
+
+
+def test_a_conversation_opened_by_a_reminder_drops_the_bots_own_question(
+    relay: Relay, rasa: FakeRasa, session_factory: Any
+) -> None:
+    """« Pour quel poste ? » was pending when the weekly check-in came: the next typed text
+    answers the check-in, not the position."""
+    say(relay, rasa, "j'ai postulé chez Airbus hier", LOG)
+    assert user_row(session_factory).awaiting is not None
+    asyncio.run(relay.trigger(CAMILLE, "EXTERNAL_weekly_reflection"))
+    assert user_row(session_factory).awaiting is None
+    say(relay, rasa, "j'ai surtout attendu des réponses")
+    assert rasa.messages[-1] == "j'ai surtout attendu des réponses"
+    assert rows(session_factory, JobApplication)[0].position is None

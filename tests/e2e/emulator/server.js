@@ -24,7 +24,8 @@
  * routes: POST /harness/callbackAnswers ({token}), POST /harness/injectUpdate ({token, update}:
  * any raw update, e.g. an edited message or a group message), POST /harness/leftChats ({token}:
  * the chats the bot left), POST /harness/webhookDeliveries ({token}: the HTTP status of each
- * update pushed to the bot in webhook mode, see setWebhook below) and GET /harness/health.
+ * update pushed to the bot in webhook mode, see setWebhook below), POST /harness/file ({token,
+ * file_id}: the bytes of a file the bot uploaded, base64) and GET /harness/health.
  *
  * Usage: node tests/e2e/emulator/server.js [--host 127.0.0.1] [--port 0] [--exit-on-stdin-close]
  *        (or EMULATOR_HOST / EMULATOR_PORT). Port 0 picks a free port. Loopback hosts only.
@@ -191,6 +192,8 @@ function buildApp(telegramServer) {
   const callbackAnswers = [];
   const leftChats = [];
   let fileCounter = 0;
+  // The bytes of every file the bot uploaded, by file_id, for POST /harness/file.
+  const uploads = new Map();
   telegramServer.setMaxListeners(0);
 
   app.use(express.json({ limit: '20mb' }));
@@ -253,6 +256,7 @@ function buildApp(telegramServer) {
     }
     fileCounter += 1;
     const fileId = file ? `emulated-${kind}-${fileCounter}` : String(value);
+    if (file) uploads.set(`${req.params.token}:${fileId}`, file.data);
     const marker = file
       ? {
         file_id: fileId,
@@ -489,6 +493,17 @@ function buildApp(telegramServer) {
   app.post('/harness/leftChats', (req, res) => {
     const token = req.body && req.body.token;
     res.json({ ok: true, result: leftChats.filter((c) => c.token === token).map((c) => c.chat_id) });
+  });
+
+  // The bytes of a file the bot uploaded (sendPhoto / sendDocument), base64-encoded.
+  app.post('/harness/file', (req, res) => {
+    const token = req.body && req.body.token;
+    const data = uploads.get(`${token}:${req.body && req.body.file_id}`);
+    if (data === undefined) {
+      tgError(res, 404, 'Not Found: no such uploaded file');
+      return;
+    }
+    res.json({ ok: true, result: data.toString('base64') });
   });
 
   app.post('/harness/callbackAnswers', (req, res) => {
