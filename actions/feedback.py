@@ -40,10 +40,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import NO_CONSENT, QuietAsk, has_letters, with_user
-from actions.flow import aside, interruption, stop_events, stop_slots
+from actions.flow import interrupted, stop_events
 from actions.interpretation import (
-    COMMAND_STOP,
-    answer_in_form,
     context_of,
     set_aside,
     show_analysis,
@@ -762,13 +760,10 @@ class ValidateFeedbackForm(FormValidationAction):
         if value is None or value in SOURCES:
             return {"feedback_source": value}
         text = str(value).strip()
-        stop = interruption(text)
-        if stop:
-            return {"feedback_source": None, **stop_slots(stop)}
-        other = aside(tracker, text)
-        if other:
-            if answer_in_form(dispatcher, other) == COMMAND_STOP:
-                return {"feedback_source": None, **stop_slots(COMMAND_STOP)}
+        cut = interrupted("feedback_source", text, dispatcher, tracker)
+        if cut is not None:
+            if cut.aside is None:
+                return cut.slots
             dispatcher.utter_message(text=SOURCE_QUESTION, buttons=SOURCE_BUTTONS)
             return {"feedback_source": None, "ask_quietly": True}
         if _fold(text) in ("1", "2", "written", "call") or is_dont_know(text):
@@ -805,13 +800,10 @@ class ValidateFeedbackForm(FormValidationAction):
         text = str(value).strip()
         if parts and is_done(text):
             return {"feedback_text": _joined(parts), "feedback_pending": None}
-        stop = interruption(text)
-        if stop:
-            return {"feedback_text": None, **stop_slots(stop)}
-        other = aside(tracker, text)
-        if other:
-            if answer_in_form(dispatcher, other) == COMMAND_STOP:
-                return {"feedback_text": None, **stop_slots(COMMAND_STOP)}
+        cut = interrupted("feedback_text", text, dispatcher, tracker)
+        if cut is not None:
+            if cut.aside is None:
+                return cut.slots
             dispatcher.utter_message(text=BUSY, buttons=MORE_BUTTONS if parts else None)
             return {"feedback_text": None, "ask_quietly": True}
         if is_done(text):

@@ -13,6 +13,7 @@ import functools
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -143,6 +144,56 @@ def answer_aside(dispatcher: CollectingDispatcher, intent: str) -> None:
     response = ASIDE_ANSWERS.get(intent)
     if response:
         dispatcher.utter_message(response=response)
+
+
+#: flow_stop value: /supprimer or /start ended one of the forms that answer asides. The form
+#: waits for « on reprend » and the command's own action runs next.
+COMMAND_STOP: Final = "command"
+#: The commands that need the form to end before they run, and the action each runs
+#: (as data/rules/privacy.yml and onboarding.yml do outside a form).
+COMMAND_ACTIONS: Final = {"delete_data": "utter_ask_delete_confirm", "start": "action_start"}
+
+
+def answer_in_form(dispatcher: CollectingDispatcher, intent: str) -> str | None:
+    """An aside inside the feedback forms: answered when it has a short answer (help, "are
+    you a bot?", /export sent at once), after which the question comes back (None); or
+    :data:`COMMAND_STOP` for a command that needs the form to end first."""
+    if intent in COMMAND_ACTIONS:
+        return COMMAND_STOP
+    if intent == "export_data":
+        dispatcher.utter_message(response="utter_export")  # the bot attaches the file
+        return None
+    answer_aside(dispatcher, intent)
+    return None
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """An answer to a form's question that was not an answer (see :func:`interrupted`)."""
+
+    #: What the validation action returns when it has nothing of its own to add.
+    slots: dict[str, Any]
+    #: The aside answered, the form going on; None when the form stops.
+    aside: str | None = None
+
+
+def interrupted(
+    slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Interrupted | None:
+    """A request to stop (pause, cancel, or a command that ends the form), or a word to the
+    coach, answered by :func:`answer_in_form`; None when ``text`` is an answer to ``slot``.
+
+    On an aside the form goes on: ``slots`` is ``{slot: None}``, which asks the question
+    again; a caller that re-asks it itself, quietly, returns its own slots instead."""
+    stop = interruption(text)
+    if stop:
+        return Interrupted({slot: None, **stop_slots(stop)})
+    other = aside(tracker, text)
+    if not other:
+        return None
+    if answer_in_form(dispatcher, other) == COMMAND_STOP:
+        return Interrupted({slot: None, **stop_slots(COMMAND_STOP)})
+    return Interrupted({slot: None}, aside=other)
 
 
 _WORD: Final = re.compile(r"[^\W\d_]{2,}")

@@ -40,14 +40,18 @@ from sqlalchemy.orm import Session
 
 from actions.common import QuietAsk, button_title, entity, has_letters, settings, with_user
 from actions.flow import (
+    COMMAND_ACTIONS,
+    COMMAND_STOP,
+    answer_in_form,
     aside,
+    interrupted,
     interruption,
     local_today,
     person_zone,
     stop_events,
     stop_slots,
 )
-from actions.interpretation import COMMAND_ACTIONS, COMMAND_STOP, answer_in_form, set_aside
+from actions.interpretation import set_aside
 from coach.feedback import THEME_LABELS, THEMES
 from coach.feedbacks import patterns_for
 from coach.language.fold import fold_keep_length
@@ -418,14 +422,9 @@ class ValidateGoalForm(FormValidationAction):
         if value is None or value == SETTLED or draft is None:
             return {ANSWER: value}
         text = " ".join(str(value).split())
-        stop = interruption(text)
-        if stop:
-            return {ANSWER: None, **stop_slots(stop)}
-        other = aside(tracker, text)
-        if other:
-            if answer_in_form(dispatcher, other) == COMMAND_STOP:
-                return {ANSWER: None, **stop_slots(COMMAND_STOP)}
-            return {ANSWER: None}
+        cut = interrupted(ANSWER, text, dispatcher, tracker)
+        if cut is not None:
+            return cut.slots
         today = _today(tracker)
         pending = draft.pending(today)
         if not pending:

@@ -29,13 +29,12 @@ from sqlalchemy.orm import Session
 from actions.common import QuietAsk, has_letters, with_user
 from actions.flow import (
     ASIDE_ANSWERS,
+    COMMAND_ACTIONS,
+    COMMAND_STOP,
     INTERPRETATION,
     NEXT_INTERPRETATION_STEP,
-    answer_aside,
-    aside,
-    interruption,
+    interrupted,
     stop_events,
-    stop_slots,
 )
 from coach.feedback import FeedbackAnalysis, analyze
 from coach.feedback_request import contact_name, contact_rule, profile_of
@@ -83,29 +82,10 @@ SECOND_OPINION_BUTTON: Final = {"title": "🤝 Un second avis", "payload": "/fee
 SKIP_BUTTON: Final = [{"title": "⏭️ Passer", "payload": "passer"}]
 CHARTS: Final = {"rebond": "charts"}
 STEPS_INTRO: Final = "Je vous propose de le relire en cinq étapes, à votre rythme :"
-#: flow_stop value: /supprimer or /start ended one of this flow's forms. The form waits for
-#: « on reprend » and the command's own action runs next.
-COMMAND_STOP: Final = "command"
-#: The commands that need the form to end before they run, and the action each runs
-#: (as data/rules/privacy.yml and onboarding.yml do outside a form).
-COMMAND_ACTIONS: Final = {"delete_data": "utter_ask_delete_confirm", "start": "action_start"}
 REFLECTION_SET_ASIDE: Final = (
     "Je mets ces questions de côté, avec vos réponses déjà données : écrivez « on reprend » "
     "pour y revenir."
 )
-
-
-def answer_in_form(dispatcher: CollectingDispatcher, intent: str) -> str | None:
-    """An aside inside the feedback forms: answered when it has a short answer (help, "are
-    you a bot?", /export sent at once), after which the question comes back (None); or
-    :data:`COMMAND_STOP` for a command that needs the form to end first."""
-    if intent in COMMAND_ACTIONS:
-        return COMMAND_STOP
-    if intent == "export_data":
-        dispatcher.utter_message(response="utter_export")  # the bot attaches the file
-        return None
-    answer_aside(dispatcher, intent)
-    return None
 
 
 def set_aside(
@@ -381,19 +361,14 @@ class ValidateFeedbackReflectionForm(FormValidationAction):
         prompts = [str(p) for p in state["prompts"]]
         index = int(state["index"])
         text = " ".join(str(value).split())
-        stop = interruption(text)
-        if stop:
-            return {"interview_reflection": None, **stop_slots(stop)}
-        other = aside(tracker, text)
-        if other:
-            # Answered if it can be, then the same question again (asked by the form).
-            if answer_in_form(dispatcher, other) == COMMAND_STOP:
-                return {"interview_reflection": None, **stop_slots(COMMAND_STOP)}
-            if other not in ASIDE_ANSWERS and other != "export_data":
+        cut = interrupted("interview_reflection", text, dispatcher, tracker)
+        if cut is not None:
+            # An aside: answered if it can be, then the same question again (asked by the form).
+            if cut.aside and cut.aside not in ASIDE_ANSWERS and cut.aside != "export_data":
                 dispatcher.utter_message(
                     text="Répondons d'abord à cette question ; « passer » permet de la sauter."
                 )
-            return {"interview_reflection": None}
+            return cut.slots
         if index >= len(prompts):
             return {"interview_reflection": "done"}
         if is_skip(text) or is_dont_know(text):

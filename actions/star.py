@@ -27,8 +27,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import QuietAsk, button_title, has_letters, with_user
-from actions.flow import aside, interruption, stop_events, stop_slots
-from actions.interpretation import COMMAND_STOP, answer_in_form, set_aside
+from actions.flow import interrupted, stop_events
+from actions.interpretation import set_aside
 from coach.models import User
 from coach.star import (
     PART_LABELS,
@@ -140,13 +140,10 @@ class ValidateStarForm(FormValidationAction):
         text = " ".join(str(value).split())
         if part == "question" and _suggested(text):
             return {slot: _suggested(text)}
-        stop = interruption(text)
-        if stop:
-            return {slot: None, **stop_slots(stop)}
-        other = aside(tracker, text)
-        if other:
-            if answer_in_form(dispatcher, other) == COMMAND_STOP:
-                return {slot: None, **stop_slots(COMMAND_STOP)}
+        cut = interrupted(slot, text, dispatcher, tracker)
+        if cut is not None:
+            if cut.aside is None:
+                return cut.slots
             _ask(dispatcher, part)
             return {slot: None, "ask_quietly": True}
         if not has_letters(text):

@@ -31,8 +31,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import QuietAsk, has_letters, with_user
-from actions.flow import aside, interruption, stop_events, stop_slots
-from actions.interpretation import COMMAND_STOP, answer_in_form, set_aside
+from actions.flow import COMMAND_STOP, answer_in_form, aside, interruption, stop_events, stop_slots
+from actions.interpretation import set_aside
 from coach.language.dates import format_date_fr
 from coach.language.fold import fold_keep_length
 from coach.models import User

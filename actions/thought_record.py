@@ -38,12 +38,10 @@ from actions.flow import (
     NEXT_STEP_BUTTONS,
     NEXT_STEPS,
     NEXT_STEPS_QUESTION,
-    aside,
-    interruption,
+    interrupted,
     stop_events,
-    stop_slots,
 )
-from actions.interpretation import COMMAND_STOP, answer_in_form, set_aside
+from actions.interpretation import set_aside
 from coach.db import transaction
 from coach.language import writing
 from coach.language.answers import is_skip, parse_yes_no
@@ -285,13 +283,10 @@ class ValidateThoughtForm(FormValidationAction):
         if value is None:
             return {slot: None}
         text = " ".join(str(value).split())
-        stop = interruption(text)
-        if stop:
-            return {slot: None, **stop_slots(stop)}
-        other = aside(tracker, text)
-        if other:
-            if answer_in_form(dispatcher, other) == COMMAND_STOP:
-                return {slot: None, **stop_slots(COMMAND_STOP)}
+        cut = interrupted(slot, text, dispatcher, tracker)
+        if cut is not None:
+            if cut.aside is None:
+                return cut.slots
             ask(dispatcher, tracker, step)
             return {slot: None, "ask_quietly": True}
         if is_skip(text):
