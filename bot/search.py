@@ -806,6 +806,10 @@ def _application_news(
     if news.stage is None and _a_new_one(session, user, text, now):
         # « candidature envoyée chez Thales » read as news: it is an application to log.
         return _log_application(session, user, text, now)
+    if news.stage is None:
+        moved = _new_time(session, user, text, news.company, now)
+        if moved is not None:
+            return moved
     if news.company:
         found = pipeline.find_for_company(session, user, news.company)
         if isinstance(found, Match):
@@ -840,6 +844,31 @@ def _application_news(
 
 
 _APPLYING: Final = re.compile(r"\b(?:postul\w*|candidat\w*|cv)\b")
+
+
+def _new_time(
+    session: Session, user: User, text: str, company: str | None, now: dt.datetime
+) -> list[Reply] | None:
+    """« en fait non c'est vendredi 10h30 »: a day and an hour without a stage move the one
+    appointment ahead (an interview or a test), of the company named or the only one there
+    is; None when the text does not say that."""
+    when = parse_when(text, now=now, tz=user.timezone or "Europe/Paris")
+    if not isinstance(when, ParsedWhen) or not when.time_given:
+        return None
+    ahead = [
+        line.application
+        for line in pipeline.active_first(session, user, now=now)
+        if line.application.stage in ("interview", "test")
+        and line.application.interview_at is not None
+        and line.application.interview_at > now
+    ]
+    if company:
+        found = pipeline.find_for_company(session, user, company)
+        ahead = [a for a in ahead if isinstance(found, Match) and a.id == found.application.id]
+    if len(ahead) != 1:
+        return None
+    application = ahead[0]
+    return _move(session, user, application, application.stage, when.due, None, now)
 
 
 def _news_of_a_followed_one(session: Session, user: User, text: str, now: dt.datetime) -> bool:

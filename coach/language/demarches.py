@@ -450,6 +450,18 @@ def _clause(folded: str, start: int) -> tuple[int, int]:
     return sentence_start, end
 
 
+#: Words typed in lowercase that a document writes otherwise (« atelier cv » → « atelier CV »).
+_WRITTEN: Final[dict[str, str]] = {
+    "cv": "CV",
+    "rh": "RH",
+    "pme": "PME",
+    "apec": "APEC",
+    "linkedin": "LinkedIn",
+    "excel": "Excel",
+    "indeed": "Indeed",
+}
+
+
 def _note(
     text: str, folded: str, start: int, end: int, cut: list[tuple[int, int]], kind: str
 ) -> str | None:
@@ -461,7 +473,7 @@ def _note(
     while words and folded_words and folded_words[-1].strip("'’") in _DANGLING:
         words.pop()
         folded_words.pop()
-    note = " ".join(words).strip(" ,-–—:'’")
+    note = " ".join(_WRITTEN.get(word.lower(), word) for word in words).strip(" ,-–—:'’")
     if not note:
         return None
     if len(note) > NOTE_MAX:

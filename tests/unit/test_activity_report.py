@@ -314,6 +314,16 @@ def test_describe_period(start: dt.date, end: dt.date, expected: str) -> None:
             "Mission locale",
             None,
         ),
+        # Typed in lowercase, written as a document writes them.
+        (
+            "lundi jai participé a un atelier cv a france travail",
+            "workshop",
+            D(2026, 11, 16),
+            "Atelier CV",
+            "France Travail",
+            None,
+        ),
+        ("formation excel hier", "training", D(2026, 11, 19), "Formation Excel", None, None),
     ],
 )
 def test_steps_told_in_french(

@@ -173,6 +173,21 @@ def test_an_interview_in_a_sentence_moves_the_application_and_plans_both_reminde
     assert f"srch:app:{application.id}" in payloads(listed)
 
 
+def test_a_new_day_and_hour_said_alone_move_the_one_interview_ahead(
+    relay: Relay, rasa: FakeRasa, session_factory: Any
+) -> None:
+    say(relay, rasa, "j'ai postulé chez Airbus hier", LOG)
+    say(relay, rasa, "passer")
+    say(relay, rasa, "j'ai un entretien chez Airbus jeudi à 14h", NEWS)
+    replies = say(relay, rasa, "en fait non c'est vendredi 10h30", NEWS)
+    # Friday 11 December, 10:30 in Paris = 09:30 UTC.
+    assert "vendredi 11 décembre à 10 h 30" in text_of(replies)
+    [application] = rows(session_factory, JobApplication)
+    assert application.interview_at == dt.datetime(2026, 12, 11, 9, 30, tzinfo=dt.UTC)
+    pending = [r.kind for r in rows(session_factory, Reminder) if r.status == "pending"]
+    assert pending.count("interview_soon") == 1 and pending.count("interview_prep") == 1
+
+
 def test_a_news_about_a_company_not_logged_is_never_filed_elsewhere(
     relay: Relay, rasa: FakeRasa, session_factory: Any
 ) -> None:
