@@ -57,6 +57,7 @@ from coach.reminders import cancel as cancel_reminder
 from coach.retention import ACCOUNT_KEPT
 from coach.safety import CRISIS_REPLY, detect_crisis
 from coach.swot import draft_of, latest_swot
+from coach.timezones import suggests_elsewhere
 from coach.users import (
     find_user,
     has_consented,
@@ -560,7 +561,7 @@ class Relay:
         shown = await self._apply_directives(
             speaker, parse_rasa_messages(raw), text=message if typed else None
         )
-        if gate.zone_question:
+        if gate.zone_question and suggests_elsewhere(None, (message,)):
             shown += await self._zone_offer(speaker, message)
         if not consented and message != CONSENT_PAYLOAD:
             # Nothing is stored before consent, not even Rasa's record of « /start » (the
