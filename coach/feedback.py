@@ -32,13 +32,16 @@ How it reads:
    the whole text, a signal and the kind on the whole text. A theme named by a strong cue
    makes the text constructive however short it is. A remark on the person
    (``personal_attack``) needs a word about who the person is (:data:`_PERSON_MARKER`),
-   never only interview behaviour (shy, stressed, long answers).
+   never only interview behaviour (shy, stressed, long answers); with no theme beside it, the
+   text is generic (nothing to act on). Knowledge is read by what is known badly: a tool, a
+   standard or a language is a technical skill, the sector or trade is experience, the
+   employer's own products and activity are interview preparation.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
@@ -184,6 +187,10 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\bpas (?:encore )?(?:d|de l) experience\b",
             r"\bconnaissance (?:du|de notre) (?:secteur|metier|marche|domaine) (?:insuffisante|"
             r"limitee)",
+            # « connaît mal le monde associatif », « ne connaissez pas le secteur du luxe ».
+            r"\b(?:meconnaissance|connaiss\w* (?:mal|peu|pas(?: assez| bien| vraiment| du tout)?)"
+            r"|ignor\w*(?: tout)?) (?:du|de la|des|de l|le|la|les|l) ?(?:monde|milieu|univers"
+            r"|secteur|marche|metier|codes|filiere|industrie|terrain)\b",
         ),
         _c(
             r"\bexperiences?\b",
@@ -213,7 +220,20 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\blacunes? (?:techniques?|en \w+|sur \w+)",
             r"\bmanqu\w* (?:de |d )?(?:maitrise|competences? techniques?|bases techniques"
             r"|connaissances? techniques?|pratique (?:de|d|du|sur))",
-            r"\bne (?:maitris\w+|connaiss\w+|parl\w+) pas\b",
+            r"\bne (?:maitris\w+|parl\w+) pas\b",
+            r"\bne connaiss\w+ pas\b(?! (?:\w+ )?(?:secteur|marche|metier|milieu|monde|domaine"
+            r"|terrain|univers|nos|notre|leurs?|l entreprise|la societe|l activite|la boite"
+            r"|l association|la structure|l enseigne|le groupe))",
+            # « connaissances en hygiène floues », « connaissance approximative du code des
+            # marchés publics », « méconnaissance des produits d'assurance-vie » (a trade skill).
+            r"\bconnaissances? (?:en|des?|du|sur) (?:\w+ ){0,3}(?:sont |est |restent |reste |"
+            r"restaient |etaient )?(?:floues?|approximatives?|theoriques?|superficielles?"
+            r"|lacunaires?|insuffisantes?|limitees?)\b",
+            r"\bconnaissances? (?:floues?|approximatives?|theoriques?|superficielles?|lacunaires?"
+            r"|insuffisantes?|limitees?) (?:de la|des|du|de l|de|d)\b(?! (?:secteur|marche|metier"
+            r"|milieu|monde|domaine|terrain|notre|nos|l entreprise))",
+            r"\bmeconnaissance (?:des|du|de la|de l) ?(?:produits?|regles?|techniques?|bases?"
+            r"|methodes?|gestes?|principes?) (?!(?:de )?(?:notre|nos|leurs?)\b)",
             r"\bmaitrise (?:\w+ )?(?:insuffisante|partielle|limitee|approximative)",
             r"\bpas (?:de |d )?(?:permis|certification|habilitation|caces|diplome)\b",
             r"\btest technique\b[^|]{0,40}\b(?:rate|echoue|insuffisant|pas (?:reussi|concluant)"
@@ -267,7 +287,20 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\b(?:mal|pas assez|peu|insuffisamment|pas) prepare\w*",
             r"\bpreparation (?:\w+ )?(?:insuffisante|legere|a revoir|limitee)",
             r"\b(?:ne|n) (?:connaissiez|connaissais|connaissait|saviez|saviez) (?:pas|rien|"
-            r"que peu)\b",
+            r"que peu|aucune?)\b(?:\s+\w+){0,4}?\s+(?:de |d |sur |des |du )?(?:nos|notre|leurs?"
+            r"|l entreprise|la societe|la boite|la structure|l enseigne|le groupe|l activite|les"
+            r" missions|le poste)\b",
+            r"\b(?:ne (?:saviez|savais|savait|connaissiez)|ignoriez|ignorais|ignorait)\b[^|]{0,50}"
+            r"\b(?:nous|on) (?:faisons|fait|vendons|vend|distribuons|fabriquons|produisons"
+            r"|proposons|travaillons|sommes)\b",
+            r"\bdecouvr\w* (?:notre|nos|leur|leurs|les missions|le poste|l entreprise|la fiche)\b",
+            r"\b(?:pas|sans (?:avoir|meme))(?: \w+)? (?:consulte|lu|regarde|visite|ouvert)\w*"
+            r" (?:notre|nos|leur|le|la|l) ?(?:site|fiche de poste|offre|annonce|catalogue"
+            r"|plaquette)\b",
+            r"\bjamais entendu parler (?:de|du|des|d) ?(?:notre|nos|leur|leurs|la boite"
+            r"|l entreprise|la societe)\b",
+            r"\bcritiqu\w* (?:votre|son|ton|mon|sa|ta|ma|vos|ses) (?:ancien|ancienne|anciens|ex)\b",
+            r"\b(?:telephone|portable)\b[^|]{0,30}\bpendant l\s*entretien\b",
             r"\b(?:peu|pas|mal) (?:renseigne\w*|informe\w*)\b",
             r"\b(?:connaiss\w*|connu|su) (?:mal|peu|pas (?:assez|bien|vraiment)|rien|pas)"
             r" (?:de |sur |a |au |des |du )?(?:nos|notre|leurs?|les|la|l|le|ses|son|sa|vos)"
@@ -277,7 +310,6 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\b(?:meconnaissance|ignor\w* tout) (?:de |du |des )?(?:nos|notre|leurs?|la|l|l\s)"
             r" ?(?:\w+ )?(?:produits?|gammes?|marques?|entreprise|societe|activite|offres?"
             r"|services?|clients?|enseigne|boite|groupe|solutions?)\b",
-            r"\b(?:pitch|storytelling)\b(?:\s+\w+){0,3}\s+(?:trop|pas|peu|manqu\w*|confus|flou|long)",
             r"\bconnaissance (?:de (?:l\s*)?(?:entreprise|societe|notre)|du poste|de nos)",
             r"\ben retard\b|\bretard\b",
             r"\b(?:langage corporel|posture|gestuelle|regard fuyant|contact visuel|tenue)\b",
@@ -314,8 +346,15 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"\bpas (?:assez |tres |vraiment )?(?:sur|sure|sures|surs) (?:de (?:vous|toi|lui"
             r"|elle|moi)|de soi)\b",
             r"\bregard\w* (?:le sol|par terre|vos pieds|ses pieds|tes pieds|ailleurs)\b",
+            r"\bevit\w* (?:le |son |leur |mon |votre |notre )?regard\b|\bmonosyllab\w*",
+            r"\bparl\w* (?:tres |trop |un peu |beaucoup trop )?(?:bas|doucement)\b",
+            r"\b(?:lisi\w*|lu|lire|lecture de) (?:vos |ses |mes |tes )?notes\b",
+            r"\bpas (?:assez |beaucoup |vraiment |suffisamment )?pris la parole\b",
+            r"\bfinissi\w* pas (?:vos|ses|mes|tes) phrases\b",
             r"\bstress\w* (?:\w+ )?(?:visible|palpable|perceptible|a pris le dessus)",
             r"\bmanque d\s*aisance\b|\bpas a l\s*aise\b",
+            # « votre pitch manquait d'impact » is how you speak (labelling guide: communication).
+            r"\b(?:pitch|storytelling)\b(?:\s+\w+){0,3}\s+(?:trop|pas|peu|manqu\w*|confus|flou|long)",
             r"\bdu mal a (?:vous |t |s )?(?:exprimer|expliquer|communiquer|convaincre)",
         ),
         _c(
@@ -338,7 +377,10 @@ _THEME_CUES: Final[tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ..
             r"|serre)|\bs\s*est joue\b|\bde peu\b|\bserre\b",
             r"\b(?:retenu|choisi|privilegie|prefere|opte pour) (?:un|une|le|la) (?:\w+ )?"
             r"(?:candidat\w*|profil|personne)\b",
-            r"\bquelqu\s*un (?:d\s*autre|qui|de plus|dont)\b",
+            # "on cherche quelqu'un qui…" says what was wanted, not who was chosen.
+            r"\b(?:retenu|choisi|pris|prend|prenn|prefere|embauche|recrute|opte pour|parti\w* sur"
+            r"|part sur|selectionne|engage|privilegie)\w*\s+(?:\w+\s+){0,3}(?:quelqu\s*un|qq1|qqn"
+            r"|qqun) (?:qui|de plus|dont)\b",
         ),
         None,
     ),
@@ -445,6 +487,13 @@ _SIGNAL_CUES: Final[dict[str, re.Pattern[str]]] = {
         r"\bne (?:vous |t )?(?:sentions|sentait|sens|voyons|voyait) pas (?:du tout )?(?:dans"
         r" l\s*equipe|chez nous|ici)\b",
         r"\bfaites? (?:un effort|attention) (?:sur|a) (?:votre|ta) (?:tenue|apparence|look)",
+        # Age, family, body and sex named for themselves: « à cinquante-huit ans », « quelqu'un
+        # sans enfants », « avec trois enfants », « trop gros », « vous êtes une femme ».
+        r"\ba (?:\d{2}|quarante|cinquante|soixante)(?: \w+)? ans\b|\ba votre age\b",
+        r"\bsans enfants?\b|\bavec (?:\d|deux|trois|quatre|cinq|des|vos|tes) (?:jeunes )?enfants\b",
+        r"\btrop (?:gros|grosse|maigre)\b",
+        r"\b(?:vous etes|tu es|t es|etant) une? (?:femme|homme|fille|garcon|mere|maman)\b",
+        r"\b(?:votre|ta) (?:tete|origine|couleur de peau|coupe de cheveux)\b",
     ),
     "overly_negative": _c(
         r"\bcatastroph\w*|\bdesastre\w*|\bdesastreu\w*|\blamentable\w*|\bpitoyable\w*",
@@ -505,6 +554,7 @@ _PERSON_MARKER: Final = re.compile(
     r"|fiable|serieu\w*|credible|mature|immatur\w*|charisme|prestance|etoffe|coquette"
     r"|intello|assist\w*|raleur|bagarreur|fetard|plaindre|blase|enterrement"
     r"|sympathique|fatig\w*|mains|begay\w*|souri\w*|neglige\w*|debraille\w*|en vous"
+    r"|gros|grosse|maigre|piercings?|emoti\w*|docile\w*"
     r"|chez vous|comme (?:vous|toi|moi)|de votre part|du genre|mamans?|solos?)\b"
 )
 
@@ -520,6 +570,13 @@ _GENERIC: Final = _c(
     r"\bplein(?:e)? (?:succes|reussite)\b|\bconserv\w* votre (?:cv|candidature)\b",
     r"\bprofil (?:tres )?interessant\b|\bbon(?:ne)? candidat\w*\b|\bfait un autre choix\b",
     r"\bdecision (?:a ete )?difficile\b|\bcriteres?\b|\battentes\b",
+    # Brush-offs in other voices: « pas un match », « on passe notre tour », « pas le bon
+    # timing », « nous ne poursuivrons pas », « le poste est pourvu / gelé ».
+    r"\bpas (?:un |de )?match\b|\bpass\w* (?:notre|son|mon) tour\b",
+    r"\bpas le bon (?:moment|timing)\b",
+    r"\bne (?:poursuivrons|poursuivons|continuerons|continuons|donnerons) pas\b|\b(?:poste|offre"
+    r"|recrutement) (?:a ete |est |etait )?(?:pourvu|gele|supprime|annule|suspendu)\w*",
+    r"\bne (?:colle|collait|collent) pas\b|\bpas (?:ete )?convaincu\w*",
 )
 _CLAUSE_BREAK: Final = re.compile(
     r"[.;!?\n]|,\s*(?=mais\b|cependant\b|toutefois\b|en revanche\b|par contre\b|neanmoins\b|"
@@ -913,6 +970,9 @@ _ABBREVIATIONS: Final[dict[str, str]] = {
     "bcp": "beaucoup",
     "pdt": "pendant",
     "qq1": "quelqu",
+    "qqn": "quelqu",
+    "qqun": "quelqu",
+    "quelquun": "quelqu",
     "mng": "management",
     "manag": "management",
     "motiv": "motivation",
@@ -1299,6 +1359,13 @@ def _clause_quote(original: str, clause: _Clause) -> str:
     return text
 
 
+def _only_praise(phrases: Sequence[str], strengths: Sequence[str]) -> bool:
+    """Whether every phrase quoted for a theme lies inside a compliment of the text."""
+    return bool(phrases) and all(
+        any(phrase in praise for praise in strengths) for phrase in phrases
+    )
+
+
 def analyze(
     text: str, weights: Mapping[str, Mapping[str, float]] | None = None
 ) -> FeedbackAnalysis:
@@ -1331,6 +1398,10 @@ def analyze(
         for theme in themes
         if theme != "competition"
     )
+    if "personal_attack" in signals and not themes - {"competition"}:
+        # A remark on the person and nothing else gives nothing to act on (labelling guide;
+        # cross-validation on the training split: kind accuracy 0.932 -> 0.935).
+        constructive = False
     kind = "constructive" if constructive else "generic"
     evidence: dict[str, list[str]] = {}
     for label in sorted(themes | signals, key=(*THEMES, *SIGNALS).index):
@@ -1338,7 +1409,9 @@ def analyze(
         if not phrases:
             # The part of a clause that weighs most for this label is what the person sees.
             label_weights = model.get(label, {})
-            best = max(per_clause, key=lambda item: feedback_model.score(label_weights, item[1]))
+            # A blank clause (between "." and "Cependant") has nothing to quote.
+            quotable = [item for item in per_clause if item[0].text.strip()] or per_clause
+            best = max(quotable, key=lambda item: feedback_model.score(label_weights, item[1]))
             overall = per_clause[0][1] & _OVERALL_KEYS
             parts = _segments(best[0])
             part = max(
@@ -1347,8 +1420,14 @@ def analyze(
                     label_weights, _clause_features(seg) | overall
                 ),
             )
-            phrases = [_clause_quote(original, part)]
+            phrases = [_clause_quote(original, part) or _clause_quote(original, best[0])]
         evidence[label] = [phrase for phrase in phrases if phrase]
+    for theme in sorted(themes):
+        if theme not in rule_evidence and _only_praise(evidence.get(theme, []), strengths):
+            # Read from the words alone, and its words are a compliment (« votre expérience
+            # était un vrai point fort »): not a reason for the decision (labelling guide).
+            themes.discard(theme)
+            del evidence[theme]
     return FeedbackAnalysis(
         kind=kind, themes=themes, signals=signals, evidence=evidence, strengths=strengths
     )

@@ -39,6 +39,7 @@ TRAIN_FILES: Final = (
     "data/feedback/train_fourth.yml",
     "data/feedback/train_fifth.yml",
     "data/feedback/train_sixth.yml",
+    "data/feedback/train_seventh.yml",
 )
 KIND_LABEL: Final = "constructive"
 LABELS: Final = (*THEMES, *SIGNALS, KIND_LABEL)

@@ -157,3 +157,15 @@ def test_never_raises_and_evidence_comes_from_the_text(text: str) -> None:
     for phrases in result.evidence.values():
         for phrase in phrases:
             assert " ".join(phrase.split()) in " ".join(text.split())
+
+
+def test_a_theme_read_only_from_a_compliment_is_not_a_reason() -> None:
+    """« Votre expérience … était un vrai point fort » names experience as a strength: the
+    weaknesses are the vague answers and the CV's spelling mistakes, not experience."""
+    analysis = analyze(
+        "Votre expérience en gestion de projet était un vrai point fort. Cependant vos "
+        "réponses étaient trop vagues, sans exemples concrets. Votre CV comportait aussi des "
+        "fautes d'orthographe."
+    )
+    assert analysis.themes == {"interview_performance", "application_documents"}
+    assert "experience" not in analysis.evidence
