@@ -216,7 +216,10 @@ class ValidateIntakeForm(FormValidationAction):
                 # "/aide" typed at a question: never stored as the answer.
                 text, buttons = question(slot, tracker)
                 dispatcher.utter_message(
-                    text=f"Je ne prends pas une commande pour une réponse. {text}",
+                    text=(
+                        "Je ne prends pas une commande pour une réponse. Pour arrêter ces "
+                        f"questions, tapez /annuler. {text}"
+                    ),
                     buttons=buttons or None,
                 )
                 return {slot: None, "ask_quietly": True}

@@ -777,6 +777,7 @@ async def test_a_command_typed_at_a_question_is_not_stored() -> None:
         out, said, _ = await validate(slot, "/help", {"company": "Thales"})
         assert out[slot] is None, slot
         assert said and said[0].startswith("Je ne prends pas une commande pour une réponse.")
+        assert "tapez /annuler" in said[0]
 
 
 async def test_an_interview_with_the_manager_asks_its_rank_and_notes_the_meeting() -> None:
