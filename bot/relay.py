@@ -570,6 +570,8 @@ class Relay:
         return await self._noted(speaker, shown) if consented else shown
 
     async def _forget_before_consent(self, telegram_user_id: int) -> None:
+        if not self._tracker_url:
+            return  # a relay without a tracker store to clean (the benches)
         try:
             await asyncio.to_thread(
                 forget_unconsented, self._sessions, self._tracker_url, telegram_user_id
