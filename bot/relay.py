@@ -784,14 +784,18 @@ class Relay:
             replies.append(Reply(text=CHART_FAILED))
         return replies
 
+    def _history(self, telegram_user_id: int) -> MoodHistoryInput | None:
+        """What the mood pictures are drawn from (None without an account)."""
+        with self._sessions() as session:
+            user = find_user(session, telegram_user_id)
+            return history_input(session, user, now=self._clock()) if user else None
+
     def _mood_history(self, telegram_user_id: int) -> list[Reply]:
         """The mood history alone (« mon humeur ce mois-ci »): the daily line, the calendar
         of the last six weeks and the rejections on it."""
-        with self._sessions() as session:
-            user = find_user(session, telegram_user_id)
-            if user is None:
-                return []
-            history = history_input(session, user, now=self._clock())
+        history = self._history(telegram_user_id)
+        if history is None:
+            return []
         try:
             png = _mood_png(history)
         except Exception as error:
@@ -801,11 +805,9 @@ class Relay:
 
     def _week_mood(self, telegram_user_id: int) -> list[Reply]:
         """The weekly review's small chart: this week's moods beside the week before."""
-        with self._sessions() as session:
-            user = find_user(session, telegram_user_id)
-            if user is None:
-                return []
-            history = history_input(session, user, now=self._clock())
+        history = self._history(telegram_user_id)
+        if history is None:
+            return []
         try:
             png = charts.week_mood_chart(history.moods, history.timezone, today=history.today)
         except Exception as error:

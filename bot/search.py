@@ -132,7 +132,7 @@ def drop_awaited(sessions: sessionmaker[Session], telegram_user_id: int) -> None
     with transaction(sessions) as session:
         user = find_user(session, telegram_user_id)
         if user is not None and user.awaiting is not None:
-            _wait_for(user, None, user.awaiting_since or dt.datetime.now(dt.UTC))
+            _wait_for(user, None, dt.datetime.now(dt.UTC))
 
 
 def answer_awaited(
@@ -585,15 +585,9 @@ KEPT: Final = "Très bien, je la garde en cours."
 LATE: Final = "Ce moment est déjà passé : redites-moi le jour et l'heure à venir."
 
 
-def _title(application: JobApplication) -> str:
-    """« Airbus — technicienne qualité », or the company alone."""
-    position = application.position
-    return application.company + (f" — {position}" if position else "")
-
-
 def _stage_line(line: pipeline.ApplicationLine, user: User, now: dt.datetime) -> str:
     application = line.application
-    head = _title(application)
+    head = pipeline.title(application)
     stage = line.stage_label
     if application.interview_at is not None and application.interview_at > now:
         stage += f" ({_when(user, application.interview_at, now)})"
@@ -781,7 +775,7 @@ def _what(stage: str) -> str:
 
 
 def _application_card(user: User, application: JobApplication, now: dt.datetime) -> list[Reply]:
-    head = _title(application)
+    head = pipeline.title(application)
     lines = [head, f"Envoyée le {format_date_fr(application.applied_on)}"]
     if application.channel:
         lines[-1] += f" ({pipeline.CHANNELS[application.channel].lower()})"
@@ -900,7 +894,7 @@ def _pick(
     minutes = f":{int(when.timestamp()) // 60}" if when is not None else ""
     buttons = tuple(
         Button(
-            _title(a)[:60],
+            pipeline.title(a)[:60],
             f"{PREFIX}pick:{a.id}:{stage}{minutes}" if stage else f"{PREFIX}app:{a.id}",
         )
         for a in list(applications)[:MAX_LISTED]

@@ -128,6 +128,7 @@ __all__ = [
     "rejection_slots",
     "silence_due",
     "soon_due",
+    "title",
 ]
 
 STAGES: Final[Mapping[str, str]] = {
@@ -207,6 +208,13 @@ class TransitionRefused(ValueError):
 
 
 # --------------------------------------------------------------------------- pure rules
+
+
+def title(application: JobApplication) -> str:
+    """« Airbus — technicienne qualité », or the company alone: how an application is named
+    in lists, cards, buttons and the weekly review."""
+    position = application.position
+    return application.company + (f" — {position}" if position else "")
 
 
 def can_move(current: str, requested: str) -> bool:

@@ -126,10 +126,6 @@ class WeekReview:
 # --------------------------------------------------------------------------- reading
 
 
-def _title(name: str, position: str | None) -> str:
-    return name + (f" — {position}" if position else "")
-
-
 def _last_follow_ups(session: Session, user: User) -> dict[int, dt.date]:
     rows = session.execute(
         select(Activity.application_id, Activity.happened_on).where(
@@ -178,7 +174,7 @@ def applications_to_act_on(
             days = line.days_since_news
             action, rank = f"sans nouvelles depuis {days} jours, une relance courte ?", 3
         if action is not None:
-            title = _title(application.company, application.position)
+            title = pipeline.title(application)
             ranked.append((rank, ApplicationToDo(application.id, title, action)))
     ranked.sort(key=lambda item: item[0])  # stable: active_first's order within a rank
     return [item for _, item in ranked]
