@@ -4,7 +4,8 @@ Starts the real action server and Rasa server on loopback (fresh SQLite database
 temporary folder), then measures, on the same model and messages:
 
 - Rasa's model load time (process start → /status reports the model);
-- a direct REST call to Rasa (the baseline);
+- a direct REST call to Rasa (the baseline), each person saying 10 things (the cost of an
+  ordinary turn; ``bench_turns`` measures how it grows with a conversation);
 - the relay path the bot and the local chat use (consent check in the database, crisis
   detector, Rasa, actions, rendering);
 - sustained throughput with many users talking at once through the relay;
@@ -33,6 +34,8 @@ from coach.db import make_engine, make_session_factory, transaction, upgrade
 from coach.users import give_consent
 from devtools.bench_reminders import fresh_database
 from devtools.stack import running_stack
+
+TURNS_PER_PERSON = 10
 
 MESSAGES = [
     "bonjour",
@@ -66,9 +69,17 @@ async def measure(
 ) -> dict[str, float]:
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
-    for uid in range(1, users + 2):
+    # Each path talks to its own people, a new one every TURNS_PER_PERSON turns: the figure is
+    # the cost of an ordinary turn, not of a conversation grown for hundreds of turns (direct
+    # calls bypass the relay, which is what bounds a session; ``bench_turns`` measures growth).
+    people = rounds // TURNS_PER_PERSON + 1
+    relay_first, direct_first, crowd_first = 900_001, 910_001, 920_001
+    for uid in [
+        *range(relay_first, relay_first + people),
+        *range(crowd_first, crowd_first + users),
+    ]:
         with transaction(factory) as session:
-            give_consent(session, 900_000 + uid, first_name="Bench", timezone="Europe/Paris")
+            give_consent(session, uid, first_name="Bench", timezone="Europe/Paris")
     async with httpx.AsyncClient(timeout=60) as http:
         relay = Relay(
             rasa=RasaClient(rasa_url, auth_token=token, http=http),
@@ -77,19 +88,20 @@ async def measure(
         )
         direct: list[float] = []
         relayed: list[float] = []
-        sender = 900_001
-        for _ in range(2):  # warm-up
-            await relay.handle_text(Speaker(sender), "bonjour")
+        for _ in range(2):  # warm-up, another person
+            await relay.handle_text(Speaker(relay_first - 1), "bonjour")
         for index in range(rounds):
             text = MESSAGES[index % len(MESSAGES)]
+            person = index // TURNS_PER_PERSON
             start = time.perf_counter()
             response = await http.post(
-                f"{rasa_url}/webhooks/rest/webhook", json={"sender": str(sender), "message": text}
+                f"{rasa_url}/webhooks/rest/webhook",
+                json={"sender": str(direct_first + person), "message": text},
             )
             response.raise_for_status()
             direct.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
-            replies = await relay.handle_text(Speaker(sender), text)
+            replies = await relay.handle_text(Speaker(relay_first + person), text)
             relayed.append((time.perf_counter() - start) * 1000)
             assert replies, "the relay returned nothing"
         print(f"direct Rasa REST call : {describe(direct)}")
@@ -103,7 +115,7 @@ async def measure(
 
         per_user = max(1, rounds // 10)
         start = time.perf_counter()
-        await asyncio.gather(*(user(900_001 + u, per_user) for u in range(users)))
+        await asyncio.gather(*(user(crowd_first + u, per_user) for u in range(users)))
         elapsed = time.perf_counter() - start
         rate = users * per_user / elapsed
         print(
