@@ -131,8 +131,16 @@ def _this_or_next_year(today: dt.date, month: int, day: int) -> dt.date | None:
     return None
 
 
+_WEEKDAY_BEFORE: Final = re.compile(
+    r"(?:\ble\s+)?\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+$"
+)
+
+
 def _span_with_cue(folded: str, start: int) -> int:
-    """Widen a match to the cue before it ("d'ici fin janvier"), for the expression."""
+    """Widen a match to the weekday and the cue before it ("d'ici fin janvier", "d'ici le
+    samedi 9 janvier"), for the expression."""
+    weekday = _WEEKDAY_BEFORE.search(folded[:start])
+    start = weekday.start() if weekday else start
     before = re.search(rf"{_CUE}\s+(?:le\s+|la\s+|l\s+)?$", folded[:start])
     return before.start() if before else start
 

@@ -551,3 +551,26 @@ def test_a_step_on_a_weekend_moves_to_the_friday_before() -> None:
     goal = GoalFields("Progresser en SQL", deadline=dt.date(2026, 12, 14))
     dates = [due for _title, due in propose_milestones(goal, TODAY, count=2)]
     assert dates == [dt.date(2026, 12, 4), dt.date(2026, 12, 14)]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "deadline"),
+    [
+        # 9 January 2027 is a Saturday: the deadline is the Friday before, and the weekday
+        # written with the date leaves the title with the rest of the deadline's words.
+        ("je veux obtenir le TOEIC d'ici le samedi 9 janvier", "Obtenir le TOEIC", (1, 8)),
+        ("je veux finir mon CV avant samedi 9 janvier", "Finir mon CV", (1, 8)),
+        (
+            "je veux envoyer 5 candidatures pour le vendredi 15 janvier",
+            "Envoyer 5 candidatures",
+            (1, 15),
+        ),
+        ("je veux finir mon CV avant le 9 janvier", "Finir mon CV", (1, 8)),
+    ],
+)
+def test_weekday_written_with_the_date_is_part_of_the_deadline(
+    text: str, title: str, deadline: tuple[int, int]
+) -> None:
+    fields = check_goal(text, today=TODAY).fields
+    assert fields.title == title
+    assert fields.deadline == dt.date(2027, *deadline)
