@@ -40,6 +40,7 @@ TRAIN_FILES: Final = (
     "data/feedback/train_fifth.yml",
     "data/feedback/train_sixth.yml",
     "data/feedback/train_seventh.yml",
+    "data/feedback/train_eighth.yml",
 )
 KIND_LABEL: Final = "constructive"
 LABELS: Final = (*THEMES, *SIGNALS, KIND_LABEL)
