@@ -362,6 +362,73 @@ def install_session_route() -> None:
     rasa.server.create_app = create_app
 
 
+SETTLED_MARK = "_rebond_settled"
+
+
+def _tracker_state(tracker: Any) -> tuple[int, int]:
+    """Identifies a tracker's state between two events: the prediction loop appends to the
+    same tracker object between its predictions."""
+    events = tracker.events
+    return len(events), id(events[-1]) if events else 0
+
+
+def install_settled_prediction() -> None:
+    """TED is not run for a prediction that a rule or a memorised story already settled.
+
+    Rasa runs every policy for every prediction, then keeps the most confident one, ties
+    going to the higher priority (rules 6, memorisation 3, TED 1). When the rule policy or
+    the memoization policy predicts an action with confidence 1.0, TED's answer cannot win:
+    its confidence is at most 1.0 and its priority is lower. It was still computed (a
+    TensorFlow call and the featurisation of the last turns: about a quarter of Rasa's time
+    in fresh conversations). The rule and memoization policies now mark the tracker's state
+    when they are certain, and TED returns an empty prediction for a marked state.
+
+    TED still runs when it could win: when it would run before them (the mark is then
+    absent), after an action the server rejected (Rasa sets the rejected action's
+    confidence to 0 in every prediction, the rule's included), and for a TED trained on
+    user text (its end-to-end predictions outrank the others)."""
+    from rasa.core.policies.memoization import MemoizationPolicy
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
+    from rasa.shared.nlu.constants import TEXT
+
+    def marking(original: Callable[..., Any]) -> Callable[..., Any]:
+        def predict_action_probabilities(self: Any, tracker: Any, domain: Any, **kwargs: Any) -> Any:
+            prediction = original(self, tracker, domain, **kwargs)
+            if prediction.max_confidence >= 1.0 and not prediction.is_end_to_end_prediction:
+                setattr(tracker, SETTLED_MARK, _tracker_state(tracker))
+            return prediction
+
+        return predict_action_probabilities
+
+    def after_rejection(tracker: Any) -> bool:
+        for event in reversed(tracker.events):
+            if isinstance(event, ActionExecutionRejected):
+                return True
+            if isinstance(event, ActionExecuted):
+                return False
+        return False
+
+    original_ted = TEDPolicy.predict_action_probabilities
+
+    def ted_predict(self: Any, tracker: Any, domain: Any, **kwargs: Any) -> Any:
+        if (
+            self.model is not None
+            and TEXT not in self.fake_features
+            and getattr(tracker, SETTLED_MARK, None) == _tracker_state(tracker)
+            and not after_rejection(tracker)
+        ):
+            return self._prediction(self._default_predictions(domain))
+        return original_ted(self, tracker, domain, **kwargs)
+
+    MemoizationPolicy.predict_action_probabilities = marking(
+        MemoizationPolicy.predict_action_probabilities
+    )
+    RulePolicy.predict_action_probabilities = marking(RulePolicy.predict_action_probabilities)
+    TEDPolicy.predict_action_probabilities = ted_predict
+
+
 class _KeptSession:
     """``async with`` over a shared aiohttp session that does not close it on exit."""
 
@@ -499,6 +566,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_session_route()
     install_update_once()
     install_kept_connections()
+    install_settled_prediction()
     install_start_up()
     rasa_main.main()
     return 0
