@@ -195,6 +195,8 @@ bench: $(MODEL) $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devtools.bench_turns
 	@$(PY) -m devtools.bench_turns --tracker-url '$(E2E_POSTGRES_URL)'
 	@$(PY) -m devtools.bench_reminders --count 10000 --rate 30
+	@# Two of everything: 10 000 reminders dispatched by two bots under one rate, kill -9 of each kind.
+	@$(PY) -m devtools.cluster
 	@$(PY) -m devtools.bench_charts
 	@$(PY) -m devtools.bench_safety --rounds 3
 	@$(PY) -m devtools.render_report var/report --bench
