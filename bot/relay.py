@@ -36,6 +36,7 @@ from bot.dispatcher import (
     reminder_text,
 )
 from bot.rasa_client import (
+    PROBE_DEADLINE,
     RasaClient,
     RasaEmptyAnswer,
     RasaRejected,
@@ -179,6 +180,8 @@ ERASE_FAILED = (
 CONSENT_READ_SECONDS = 3.0
 #: The whole turn answers within this many seconds (SPEC §10: 35 s with the sending).
 TURN_SECONDS = 32.0
+#: Looking for a failed turn in Rasa's record, and sending it again, needs at least this.
+MIN_TAKE_OVER_SECONDS = 1.0
 #: What follows a crisis answer (the person's plan, or the offer to prepare one) is read
 #: within this many seconds, or not at all: the lines went out already.
 FOLLOW_UP_SECONDS = 3.0
@@ -208,8 +211,10 @@ class Relay:
         crisis_retry_delays: tuple[float, ...] = CRISIS_RETRY_DELAYS,
         session_turns: int = SESSION_TURNS,
         default_zone: str = DEFAULT_ZONE,
+        turn_seconds: float = TURN_SECONDS,
     ) -> None:
         self._rasa = rasa
+        self._turn_seconds = turn_seconds  # a whole turn's budget, every call to Rasa included
         self._turns = TurnCounter(session_turns)
         self._crisis_retry_delays = crisis_retry_delays
         self._sessions = session_factory
@@ -549,7 +554,7 @@ class Relay:
                 sender,
                 message,
                 metadata,
-                deadline=max(5.0, TURN_SECONDS - (loop.time() - started)),
+                deadline=max(5.0, self._turn_seconds - (loop.time() - started)),
             )
         except (RasaTimeout, RasaRejected, RasaEmptyAnswer):
             return [Reply(text=RASA_DOWN)]
@@ -611,17 +616,24 @@ class Relay:
         if key is None:
             return None
         loop = asyncio.get_running_loop()
+
+        def left() -> float:
+            return self._turn_seconds - (loop.time() - started)
+
         try:
-            earlier = answers_to(await self._rasa.recent_events(sender), key)
+            # Within what is left of the turn's budget: a Rasa that hung (read timeout) must
+            # not hold the « indisponible » answer past it (SPEC §10: within 35 s).
+            if left() < MIN_TAKE_OVER_SECONDS:
+                raise RasaTimeout("no time left to look for the turn")
+            earlier = answers_to(
+                await self._rasa.recent_events(sender, deadline=min(PROBE_DEADLINE, left())), key
+            )
             if earlier is not None:
                 return earlier or None
+            if left() < MIN_TAKE_OVER_SECONDS:
+                raise RasaTimeout("no time left to send the turn again")
             log.warning("Rasa failed during a turn it never recorded: sent again")
-            return await self._rasa.send_message(
-                sender,
-                message,
-                metadata,
-                deadline=max(5.0, TURN_SECONDS - (loop.time() - started)),
-            )
+            return await self._rasa.send_message(sender, message, metadata, deadline=left())
         except RasaUnavailable as error:
             log.warning("turn not taken over (%s)", type(error).__name__)
             return None

@@ -378,7 +378,8 @@ def install_settled_prediction() -> None:
     Rasa runs every policy for every prediction, then keeps the most confident one, ties
     going to the higher priority (rules 6, memorisation 3, TED 1). When the rule policy or
     the memoization policy predicts an action with confidence 1.0, TED's answer cannot win:
-    its confidence is at most 1.0 and its priority is lower. It was still computed (a
+    its confidence is at most 1.0 and its priority is lower (the mark keeps the certain
+    policy's priority: TED is skipped only when it is below it). It was still computed (a
     TensorFlow call and the featurisation of the last turns: about a quarter of Rasa's time
     in fresh conversations). The rule and memoization policies now mark the tracker's state
     when they are certain, and TED returns an empty prediction for a marked state.
@@ -394,10 +395,15 @@ def install_settled_prediction() -> None:
     from rasa.shared.nlu.constants import TEXT
 
     def marking(original: Callable[..., Any]) -> Callable[..., Any]:
-        def predict_action_probabilities(self: Any, tracker: Any, domain: Any, **kwargs: Any) -> Any:
+        def predict_action_probabilities(
+            self: Any, tracker: Any, domain: Any, **kwargs: Any
+        ) -> Any:
             prediction = original(self, tracker, domain, **kwargs)
             if prediction.max_confidence >= 1.0 and not prediction.is_end_to_end_prediction:
-                setattr(tracker, SETTLED_MARK, _tracker_state(tracker))
+                state = _tracker_state(tracker)
+                mark = getattr(tracker, SETTLED_MARK, None)
+                if mark is None or mark[0] != state or mark[1] < self.priority:
+                    setattr(tracker, SETTLED_MARK, (state, self.priority))
             return prediction
 
         return predict_action_probabilities
@@ -412,11 +418,16 @@ def install_settled_prediction() -> None:
 
     original_ted = TEDPolicy.predict_action_probabilities
 
+    def settled_for(policy: Any, tracker: Any) -> bool:
+        """A certain prediction from a policy that outranks ``policy`` on this state."""
+        mark = getattr(tracker, SETTLED_MARK, None)
+        return mark is not None and mark[0] == _tracker_state(tracker) and mark[1] > policy.priority
+
     def ted_predict(self: Any, tracker: Any, domain: Any, **kwargs: Any) -> Any:
         if (
             self.model is not None
             and TEXT not in self.fake_features
-            and getattr(tracker, SETTLED_MARK, None) == _tracker_state(tracker)
+            and settled_for(self, tracker)
             and not after_rejection(tracker)
         ):
             return self._prediction(self._default_predictions(domain))
@@ -489,17 +500,20 @@ async def warm_up(agent: Any) -> None:
     """One parse and one policy prediction per text, on an in-memory tracker (nothing is
     stored): the first people after a start or a scale-up no longer pay for TensorFlow's
     first calls (about 150 ms for the first parse of a process)."""
-    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
     for text in WARM_UP_TEXTS:
         parse = await agent.parse_message(text)
-        tracker = DialogueStateTracker.from_events(
-            "rebond-warm-up",
-            [ActionExecuted("action_listen"), UserUttered(text, parse["intent"], parse_data=parse)],
-            slots=agent.domain.slots,
-        )
-        agent.processor.predict_next_with_tracker(tracker)
+        said = UserUttered(text, parse["intent"], parse_data=parse)
+        events = [ActionExecuted("action_listen"), said]
+        # The second prediction follows a rejected action: TED runs there even when a rule
+        # settled the first one, so its TensorFlow graph is built now, not for a person.
+        for extra in ([], [ActionExecutionRejected("action_listen")]):
+            tracker = DialogueStateTracker.from_events(
+                "rebond-warm-up", events + extra, slots=agent.domain.slots
+            )
+            agent.processor.predict_next_with_tracker(tracker)
 
 
 def install_start_up() -> None:

@@ -2,7 +2,8 @@
 ``install_settled_prediction``): with Rasa's own Python and the trained model, every
 prediction point of the test stories, the same points with the person's intent swapped for
 another one (off the stories: TED decides there), and the same points after a rejected action
-get the same action and the same winning policy with the skip as without it. The model must
+get the same action and the same winning policy with the skip as without it; a TED given a
+priority above the rule policy's is never skipped. The model must
 be trained, hence this file's place among the end-to-end tests."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from devtools.stack import MODEL, RASA_PYTHON, ROOT
 
 PROBE = r"""
-import asyncio, glob, sys
+import asyncio, gc, glob, sys
 sys.path.insert(0, "deploy")
 import rasa_server
 rasa_server.install_settled_prediction()
@@ -47,17 +48,19 @@ async def main():
                 last = events[i - 1]
                 if isinstance(last, UserUttered) and last.intent_name:
                     other = intents[(intents.index(last.intent_name) + 7 * i) % len(intents)]
-                    points.append(events[:i - 1] + [UserUttered("x", {"name": other, "confidence": 1.0})])
+                    swapped = UserUttered("x", {"name": other, "confidence": 1.0})
+                    points.append(events[:i - 1] + [swapped])
                 points.append(events[:i] + [ActionExecutionRejected(event.action_name)])
 
-    def predict(skip):
+    def predict(skip, only=None):
         rasa_server._tracker_state = real_state if skip else (lambda tracker: object())
         ted_runs[0] = 0
         out = []
-        for events in points:
+        for events in points[:only]:
             tracker = DialogueStateTracker.from_events("probe", events, slots=agent.domain.slots)
             prediction = agent.processor._predict_next_with_tracker(tracker)
-            best = max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
+            scores = prediction.probabilities
+            best = max(range(len(scores)), key=scores.__getitem__)
             out.append((best, prediction.policy_name))
         return out, ted_runs[0]
 
@@ -69,6 +72,13 @@ async def main():
     assert ted_plain == len(points), ted_plain
     # Both branches are exercised: TED skipped somewhere and still run elsewhere.
     assert 0.1 * len(points) < ted_skipping < 0.9 * len(points), ted_skipping
+    # A TED given a priority above the rule policy's is never skipped: it could win a tie.
+    ted = [o for o in gc.get_objects() if isinstance(o, TEDPolicy)]
+    assert len(ted) == 1, len(ted)
+    ted[0].priority = 7
+    _, ted_outranking = predict(True, only=300)
+    print(f"TED run {ted_outranking} of 300 when it outranks the rules")
+    assert ted_outranking == 300, ted_outranking
     print("ok")
 
 asyncio.run(main())

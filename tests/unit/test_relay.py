@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import time
@@ -625,3 +626,40 @@ async def test_the_consent_turn_and_every_turn_after_it_are_kept(
     await relay.handle_payload(CAMILLE, "/start")
     await relay.handle_text(CAMILLE, "bonjour")
     assert tracker_senders(tracker_url) == ["4242", "77"]
+
+
+class HungRasa:
+    """The Rasa server hung: a message gets no answer until the read timeout, and the
+    tracker is never read either."""
+
+    def __init__(self) -> None:
+        self.reads: list[float] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            self.reads.append(request.extensions["timeout"]["read"])
+            await asyncio.sleep(60)
+        await asyncio.sleep(0.3)
+        raise httpx.ReadTimeout("no answer", request=request)
+
+
+async def test_a_hung_rasa_gets_the_unavailable_answer_within_the_turn_budget(
+    session_factory, tracker_url
+) -> None:  # type: ignore[no-untyped-def]
+    """After a read timeout, looking for the turn in Rasa's record takes what is left of
+    the turn's budget, not a budget of its own (SPEC §10: « indisponible » within 35 s)."""
+    consent(session_factory)
+    rasa = HungRasa()
+    http = httpx.AsyncClient(transport=httpx.MockTransport(rasa))
+    relay = Relay(
+        rasa=RasaClient("http://rasa.test", auth_token="t", http=http, retry_delay=0),
+        session_factory=session_factory,
+        tracker_url=tracker_url,
+        turn_seconds=1.6,
+    )
+    started = time.perf_counter()
+    replies = await relay.handle_text(CAMILLE, "bonjour", key=78)
+    elapsed = time.perf_counter() - started
+    assert [r.text for r in replies] == [RASA_DOWN]
+    assert len(rasa.reads) == 1 and rasa.reads[0] <= 1.35
+    assert elapsed < 3, elapsed  # 10.3 s when the record had a probe budget of its own
