@@ -25,6 +25,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import QuietAsk, sessions, settings, telegram_user_id
 from actions.flow import (
+    ASIDE_ANSWERS,
+    answer_aside,
+    aside,
     interruption,
     local_today,
     looks_like_noise,
@@ -50,7 +53,11 @@ from coach.language import writing
 from coach.language.answers import is_command, is_why_question
 from coach.language.corrections import parse_correction
 from coach.language.dates import format_date_fr
-from coach.language.entities import extract_rejection_facts, mentions_hiring_manager
+from coach.language.entities import (
+    detect_stage,
+    extract_rejection_facts,
+    mentions_hiring_manager,
+)
 from coach.language.pipeline_text import read_application
 from coach.rejections import NONE, REQUIRED, describe_rejection, rejection_values, save_rejection
 from coach.users import find_user
@@ -213,15 +220,19 @@ class ValidateIntakeForm(FormValidationAction):
             if stop:
                 return {slot: None, **stop_slots(stop)}
             if is_command(value):
-                # "/aide" typed at a question: never stored as the answer.
+                # "/aide" typed at a question: never stored as the answer. Help, "are you a
+                # bot?" and privacy are answered, then the question comes back.
                 text, buttons = question(slot, tracker)
-                dispatcher.utter_message(
-                    text=(
+                asked = aside(tracker, value)
+                if asked in ASIDE_ANSWERS:
+                    answer_aside(dispatcher, asked)
+                    said = f"Je reprends ma question.\n{text}"
+                else:
+                    said = (
                         "Je ne prends pas une commande pour une réponse. Pour arrêter ces "
                         f"questions, tapez /annuler. {text}"
-                    ),
-                    buttons=buttons or None,
-                )
+                    )
+                dispatcher.utter_message(text=said, buttons=buttons or None)
                 return {slot: None, "ask_quietly": True}
             if is_why_question(value):
                 dispatcher.utter_message(text=WHY_WE_ASK[slot])
@@ -235,6 +246,24 @@ class ValidateIntakeForm(FormValidationAction):
                 value = correction.value
         extra: dict[str, Any] = {}
         if answering and slot == "company":
+            if _reads_as_stage(value):
+                # « entretien avec le manager » answered to « Quelle entreprise ? »: a step of
+                # the recruitment, never stored as the company's name.
+                text, buttons = question(slot, tracker)
+                dispatcher.utter_message(
+                    text=(
+                        "Cela ressemble à une étape du recrutement plutôt qu'au nom de "
+                        f"l'entreprise : nous y venons juste après. {text}"
+                    ),
+                    buttons=buttons or None,
+                )
+                noted: dict[str, Any] = {slot: None, "ask_quietly": True}
+                if (
+                    mentions_hiring_manager(value)
+                    and tracker.get_slot("met_hiring_manager") is None
+                ):
+                    noted["met_hiring_manager"] = True
+                return noted
             value, extra = _company_sentence(value, tracker, today)
         result = validate_slot(slot, value, today=today)
         met_manager = slot == "stage" and mentions_hiring_manager(value)
@@ -512,7 +541,7 @@ class ActionStartIntake(Action):
         new_company = (facts.company if facts else None) or _given_company(tracker)
         if paused and (new_company is None or new_company.lower() == paused.lower()):
             dispatcher.utter_message(
-                text=f"Reprenons votre refus chez {paused} là où nous en étions."
+                text=f"Reprenons votre refus chez {writing.company(paused)} là où nous en étions."
             )
             return [
                 SlotSet("paused_flow", None),
@@ -592,7 +621,7 @@ def _followed_application(tracker: Tracker, known: dict[str, Any]) -> str | None
         if not known.get(slot):
             known[slot] = value
     known["company"] = filled["company"]
-    return f"chez {filled['company']}"
+    return f"chez {writing.company(filled['company'])}"
 
 
 def _link_application(session: Any, user: Any, company: str, rejection_id: int) -> None:
@@ -662,6 +691,15 @@ class ActionFinishIntake(Action):
             SlotSet("paused_flow", None),
             SlotSet("flow_step", "intake_saved"),
         ]
+
+
+def _reads_as_stage(value: str) -> bool:
+    """« entretien avec le manager », « le test technique »: a step of the recruitment with no
+    name in it (a capitalised word after the first could be one: « Entretien Plus »)."""
+    words = value.split()
+    if len(words) < 2 or any(word[:1].isupper() for word in words[1:]):
+        return False
+    return detect_stage(value) is not None or mentions_hiring_manager(value)
 
 
 def _company_sentence(value: str, tracker: Tracker, today: dt.date) -> tuple[str, dict[str, Any]]:

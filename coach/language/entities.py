@@ -249,7 +249,7 @@ _COMPANY_AFTER = re.compile(
 )
 # "refus de Capgemini", "un mail d'Airbus", "de la part de BNP": only a capitalised name.
 _COMPANY_AFTER_DE = re.compile(
-    r"\b(?:refus|refuse|refusee|non|reponse|reponses|mail|email|e\s+mail|courriel|message"
+    r"\b(?:refus|refu|refuse|refusee|non|reponse|reponses|mail|email|e\s+mail|courriel|message"
     r"|appel|coup\s+de\s+fil|lettre|courrier|nouvelles|retour|negatif|negative|recale|recalee"
     r"|offre|process|processus|recrutement|de\s+la\s+part|part)\s+(?:negative\s+|negatif\s+"
     r"|officielle\s+|officiel\s+)?(?:de|d|du)\s+"
@@ -277,7 +277,7 @@ _CONTRACT_ANY = re.compile(
 # Words that announce a rejection: a message with one of them may list its facts bare
 # ("Encore un refus : Airbus, ingénieure méthodes, reçu hier").
 _REJECTION_CUE = re.compile(
-    r"\b(?:refus|refuse|refusee|refuses|recale|recalee|recales|recalees|rejet|rejete|rejetee"
+    r"\b(?:refus|refu|refuse|refusee|refuses|recale|recalee|recales|recalees|rejet|rejete|rejetee"
     r"|non|negatif|negative|pas\s+(?:ete\s+)?(?:retenu|retenue|pris|prise|garde|gardee)"
     r"|ne\s+m\s+(?:a|ont)\s+pas\s+(?:retenu|retenue|pris|prise)|dit\s+non|ecarte|ecartee"
     r"|pas\s+donne\s+suite|recalage|veste|bide|rate)\b"
@@ -285,7 +285,7 @@ _REJECTION_CUE = re.compile(
 # "refus de decathlon", "recalée par la fnac": a strong cue, so a name typed in lowercase
 # is still the company (up to three words, stopped by dates and linking words).
 _COMPANY_AFTER_REFUSAL = re.compile(
-    r"\b(?:refus|refuse|refusee|recale|recalee|rejete|rejetee|ecarte|ecartee|non|veste"
+    r"\b(?:refus|refu|refuse|refusee|recale|recalee|rejete|rejetee|ecarte|ecartee|non|veste"
     r"|reponse\s+negative|mail\s+negatif|mail\s+de\s+refus)\s+(?:de\s+chez|de\s+la\s+part\s+de"
     r"|de\s+la\s+part\s+d|par|de|d|du)\s+"
 )

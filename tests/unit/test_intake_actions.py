@@ -817,3 +817,49 @@ async def test_a_first_message_naming_the_manager_skips_that_question() -> None:
     slots = slot_events(events)
     assert slots["met_hiring_manager"] is True
     assert slots.get("stage") is None  # which interview it was is still asked
+
+
+@pytest.mark.parametrize(
+    ("intent", "response"),
+    [
+        ("help", "utter_help"),
+        ("bot_challenge", "utter_bot_challenge"),
+        ("privacy", "utter_privacy"),
+    ],
+)
+async def test_help_typed_at_a_question_is_answered_then_the_question_comes_back(
+    intent: str, response: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    state = {"requested_slot": "company"}
+    out = await ValidateIntakeForm().validate_company(
+        "/" + intent, dispatcher, tracker(state, text="/" + intent, intent=intent), {}
+    )
+    assert out == {"company": None, "ask_quietly": True}
+    assert dispatcher.messages[0].get("response") == response
+    assert dispatcher.messages[1]["text"].startswith("Je reprends ma question.\n")
+    assert "entreprise" in dispatcher.messages[1]["text"]
+    assert "commande" not in dispatcher.messages[1]["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "entretien avec le manager",
+        "j'ai passé le test technique",
+        "le 2e entretien",
+        "juste un appel avec la rh",
+    ],
+)
+async def test_a_step_of_the_recruitment_is_never_taken_for_the_company(text: str) -> None:
+    out, said, _ = await validate("company", text)
+    assert out["company"] is None and out["ask_quietly"] is True
+    assert said[0].startswith("Cela ressemble à une étape du recrutement")
+    assert said[0].endswith("Quelle entreprise vous a répondu ?")
+
+
+async def test_a_company_named_like_a_step_is_still_a_company() -> None:
+    out, _, _ = await validate("company", "Entretien Plus")
+    assert out["company"] == "Entretien Plus"
+    out, _, _ = await validate("company", "entretien avec le manager", {})
+    assert "met_hiring_manager" in out and out["met_hiring_manager"] is True

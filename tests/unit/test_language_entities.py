@@ -31,6 +31,14 @@ YESTERDAY = D(2026, 11, 24)
             TODAY,
         ),
         ("refus de decathlon hier pr un poste de vendeur", "decathlon", "vendeur", YESTERDAY),
+        # "refu": the s dropped, as typed on a phone.
+        (
+            "slt jai eu un refu de decathlon hier pr un poste de vendeur",
+            "decathlon",
+            "vendeur",
+            YESTERDAY,
+        ),
+        ("encore un refu d airbus pr le poste de technicien", "airbus", "technicien", None),
         (
             "encore un non, cette fois c'est Thales pour ingé système",
             "Thales",
