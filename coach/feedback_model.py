@@ -41,6 +41,7 @@ TRAIN_FILES: Final = (
     "data/feedback/train_sixth.yml",
     "data/feedback/train_seventh.yml",
     "data/feedback/train_eighth.yml",
+    "data/feedback/train_ninth.yml",
 )
 KIND_LABEL: Final = "constructive"
 LABELS: Final = (*THEMES, *SIGNALS, KIND_LABEL)
