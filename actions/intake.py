@@ -219,11 +219,12 @@ class ValidateIntakeForm(FormValidationAction):
             stop = interruption(value)
             if stop:
                 return {slot: None, **stop_slots(stop)}
-            if is_command(value):
+            asked = aside(tracker, value)
+            if is_command(value) or asked in ASIDE_ANSWERS:
                 # "/aide" typed at a question: never stored as the answer. Help, "are you a
-                # bot?" and privacy are answered, then the question comes back.
+                # bot?" and privacy, typed or in a command, are answered, then the question
+                # comes back.
                 text, buttons = question(slot, tracker)
-                asked = aside(tracker, value)
                 if asked in ASIDE_ANSWERS:
                     answer_aside(dispatcher, asked)
                     said = f"Je reprends ma question.\n{text}"

@@ -863,3 +863,22 @@ async def test_a_company_named_like_a_step_is_still_a_company() -> None:
     assert out["company"] == "Entretien Plus"
     out, _, _ = await validate("company", "entretien avec le manager", {})
     assert "met_hiring_manager" in out and out["met_hiring_manager"] is True
+
+
+async def test_a_question_to_the_coach_typed_at_a_question_is_never_stored() -> None:
+    """« tu es un robot ? » at « Connaissez-vous quelqu'un chez … ? » is answered, not kept
+    as a contact's name; the same words classified without confidence stay an answer."""
+    for confidence, stored in ((0.97, None), (0.4, "tu es un robot ?")):
+        dispatcher = CollectingDispatcher()
+        state = {"requested_slot": "network_contact", "company": "Decathlon"}
+        asked = tracker(state, text="tu es un robot ?")
+        asked.latest_message["intent"] = {"name": "bot_challenge", "confidence": confidence}
+        out = await ValidateIntakeForm().validate_network_contact(
+            "tu es un robot ?", dispatcher, asked, {}
+        )
+        if stored is None:
+            assert out == {"network_contact": None, "ask_quietly": True}
+            assert dispatcher.messages[0].get("response") == "utter_bot_challenge"
+            assert "Decathlon" in dispatcher.messages[1]["text"]
+        else:
+            assert out.get("network_contact") not in (None, ""), out
