@@ -3,7 +3,9 @@
 One free-text sentence gives the company, the position and the date; buttons answer the
 closed questions; "pourquoi ?" is answered mid-form; the mood check, the professional
 nudge and a journal entry follow; ``python -m coach export`` shows all of it. A second
-scenario pauses the intake ("on en reparle demain") and lets the reminder reopen it.
+scenario pauses the intake ("on en reparle demain") and lets the reminder reopen it; a third
+types at the company question what is not an answer (a step of the recruitment, /aide, « tu
+es un robot ? »).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from steps import cli, consent, make_due, no_quiet_hours, text_of, until
 
 CHAT = 5_550_200
 PAUSING_CHAT = 5_550_201
+ASIDES_CHAT = 5_550_209
 
 # The expected request window is computed here from SPEC §4, not with coach.timing: business
 # days are Monday to Friday minus the French public holidays below, written by hand from the
@@ -252,3 +255,32 @@ async def test_from_the_rejection_to_a_sent_request_and_its_follow_up(
     assert rejection["timing"]["recommended"] == recommended.isoformat()
     assert rejection["contact"]["primary"] == "interviewer"
     assert exported["user"]["signature_name"] == "Camille Durand"
+
+
+async def test_what_is_not_an_answer_is_never_stored_as_one(telegram: Emulator) -> None:
+    """Typed as people type, at « Quelle entreprise ? »: a step of the recruitment, /aide, a
+    question to the coach. Each is answered for what it is and the question comes back; the
+    company typed in lowercase is then written as the company writes itself."""
+    emu = telegram
+    await consent(emu, ASIDES_CHAT)
+
+    await emu.send_message(ASIDES_CHAT, "slt jai eu un refu hier pr un poste de vendeur")
+    await until(emu, ASIDES_CHAT, says("Quelle entreprise"))
+
+    await emu.send_message(ASIDES_CHAT, "entretien avec le manager")
+    step = await until(emu, ASIDES_CHAT, says("Quelle entreprise"))
+    assert "étape du recrutement" in text_of(step), text_of(step)
+    assert "Entretien Avec" not in text_of(step)
+
+    await emu.send_command(ASIDES_CHAT, "/aide")
+    helped = await until(emu, ASIDES_CHAT, says("Je reprends ma question"))
+    assert "Voici ce que je sais faire" in text_of(helped)
+    assert "Quelle entreprise" in text_of(helped) and "commande" not in text_of(helped)
+
+    await emu.send_message(ASIDES_CHAT, "tu es un robot ?")
+    answered = await until(emu, ASIDES_CHAT, says("Je reprends ma question"))
+    assert "programme" in text_of(answered) or "assistant automatique" in text_of(answered)
+
+    await emu.send_message(ASIDES_CHAT, "decathlon")
+    stage = await until(emu, ASIDES_CHAT, has_button("p:entretiens_suivants"))
+    assert "chez Decathlon" in text_of(stage), text_of(stage)
