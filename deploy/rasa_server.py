@@ -440,6 +440,50 @@ def install_settled_prediction() -> None:
     TEDPolicy.predict_action_probabilities = ted_predict
 
 
+def install_live_waiters() -> None:
+    """A request waiting for a conversation's lock keeps its own ticket alive.
+
+    Rasa's lock store gives every request a ticket that expires ``TICKET_LOCK_LIFETIME``
+    seconds after it was issued, so that the ticket of a process that died stops blocking the
+    conversation. A waiter's ticket expired the same way: behind a dead holder issued a
+    moment earlier, the waiter's own ticket often expired before its turn (both expire about
+    together, and a waiter looks once a second), the next request's ticket was served, and
+    the waiter ended in ``LockError`` — a message lost when a Rasa server dies under load.
+    Each time it looks, a waiter now moves its own expiry to a full lifetime ahead; the
+    tickets of the dead still expire."""
+    import asyncio
+    import time
+
+    from rasa.core import lock_store
+
+    def refresh(store: Any, conversation_id: str, ticket: int) -> None:
+        lock = store.get_lock(conversation_id)
+        if lock is None:
+            return
+        for held in lock.tickets:
+            if held.number == ticket:
+                held.expires = time.time() + lock_store.LOCK_LIFETIME
+        lock.remove_expired_tickets()
+        store.save_lock(lock)
+
+    async def _acquire_lock(
+        self: Any, conversation_id: str, ticket: int, wait_time_in_seconds: float
+    ) -> Any:
+        while True:
+            lock = self.get_lock(conversation_id)
+            if not lock:
+                break
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            refresh(self, conversation_id, ticket)
+        raise lock_store.LockError(
+            f"Could not acquire lock for conversation_id '{conversation_id}'."
+        )
+
+    lock_store.LockStore._acquire_lock = _acquire_lock
+
+
 class _KeptSession:
     """``async with`` over a shared aiohttp session that does not close it on exit."""
 
@@ -579,6 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_event_class_cache()
     install_session_route()
     install_update_once()
+    install_live_waiters()
     install_kept_connections()
     install_settled_prediction()
     install_start_up()
