@@ -220,21 +220,20 @@ class ValidateIntakeForm(FormValidationAction):
             if stop:
                 return {slot: None, **stop_slots(stop)}
             asked = aside(tracker, value)
-            if is_command(value) or asked in ASIDE_ANSWERS:
-                # "/aide" typed at a question: never stored as the answer. Help, "are you a
-                # bot?" and privacy, typed or in a command, are answered, then the question
-                # comes back.
-                text, buttons = question(slot, tracker)
-                if asked in ASIDE_ANSWERS:
-                    answer_aside(dispatcher, asked)
-                    said = f"Je reprends ma question.\n{text}"
-                else:
-                    said = (
-                        "Je ne prends pas une commande pour une réponse. Pour arrêter ces "
-                        f"questions, tapez /annuler. {text}"
-                    )
-                dispatcher.utter_message(text=said, buttons=buttons or None)
-                return {slot: None, "ask_quietly": True}
+            if asked in ASIDE_ANSWERS:
+                # Help, "are you a bot?" and privacy, typed or as a command: answered, then
+                # the question comes back.
+                answer_aside(dispatcher, asked)
+                return _say_then_ask(slot, tracker, dispatcher, "Je reprends ma question.", "\n")
+            if is_command(value):
+                # Any other command typed at a question: never stored as the answer.
+                return _say_then_ask(
+                    slot,
+                    tracker,
+                    dispatcher,
+                    "Je ne prends pas une commande pour une réponse. Pour arrêter ces "
+                    "questions, tapez /annuler.",
+                )
             if is_why_question(value):
                 dispatcher.utter_message(text=WHY_WE_ASK[slot])
                 return {slot: None}
@@ -250,39 +249,30 @@ class ValidateIntakeForm(FormValidationAction):
             if _reads_as_stage(value):
                 # « entretien avec le manager » answered to « Quelle entreprise ? »: a step of
                 # the recruitment, never stored as the company's name.
-                text, buttons = question(slot, tracker)
-                dispatcher.utter_message(
-                    text=(
-                        "Cela ressemble à une étape du recrutement plutôt qu'au nom de "
-                        f"l'entreprise : nous y venons juste après. {text}"
-                    ),
-                    buttons=buttons or None,
+                lead = (
+                    "Cela ressemble à une étape du recrutement plutôt qu'au nom de "
+                    "l'entreprise : nous y venons juste après."
                 )
-                noted: dict[str, Any] = {slot: None, "ask_quietly": True}
-                if (
-                    mentions_hiring_manager(value)
-                    and tracker.get_slot("met_hiring_manager") is None
-                ):
-                    noted["met_hiring_manager"] = True
-                return noted
+                return {
+                    **_say_then_ask(slot, tracker, dispatcher, lead),
+                    **_manager_met(value, tracker),
+                }
             value, extra = _company_sentence(value, tracker, today)
         result = validate_slot(slot, value, today=today)
-        met_manager = slot == "stage" and mentions_hiring_manager(value)
+        # "entretien avec le manager": the meeting is noted, its rank asked if need be.
+        met_manager = _manager_met(value, tracker) if slot == "stage" else {}
         if not result.ok:
             _text, buttons = question(slot, tracker)
             dispatcher.utter_message(text=result.message, buttons=buttons or None)
-            out_failed: dict[str, Any] = {slot: None, "ask_quietly": True}
-            if met_manager and tracker.get_slot("met_hiring_manager") is None:
-                out_failed["met_hiring_manager"] = True
-            return out_failed
+            return {slot: None, "ask_quietly": True, **met_manager}
         if result.message:
             dispatcher.utter_message(text=result.message)
         out: dict[str, Any] = {slot: _slot_value(result), **extra}
         if slot == "stage" and result.value == "candidature":
             # Turned down on the application: nobody was met.
             out.update(interviewer_count=0, met_hiring_manager=False)
-        elif met_manager and tracker.get_slot("met_hiring_manager") is None:
-            out["met_hiring_manager"] = True  # "entretien avec le manager": no need to ask
+        else:
+            out.update(met_manager)
         if slot == "interviewer_count" and result.value == 0:
             out.update(met_hiring_manager=False)
         return out
@@ -692,6 +682,23 @@ class ActionFinishIntake(Action):
             SlotSet("paused_flow", None),
             SlotSet("flow_step", "intake_saved"),
         ]
+
+
+def _say_then_ask(
+    slot: str, tracker: Tracker, dispatcher: CollectingDispatcher, lead: str, sep: str = " "
+) -> dict[str, Any]:
+    """``lead``, then the question of ``slot`` again with its buttons, in one message; the
+    form does not ask it a second time."""
+    text, buttons = question(slot, tracker)
+    dispatcher.utter_message(text=f"{lead}{sep}{text}", buttons=buttons or None)
+    return {slot: None, "ask_quietly": True}
+
+
+def _manager_met(value: str, tracker: Tracker) -> dict[str, Any]:
+    """``met_hiring_manager`` when ``value`` names the manager and it is not known yet."""
+    if mentions_hiring_manager(value) and tracker.get_slot("met_hiring_manager") is None:
+        return {"met_hiring_manager": True}
+    return {}
 
 
 def _reads_as_stage(value: str) -> bool:
