@@ -283,9 +283,10 @@ _REJECTION_CUE = re.compile(
     r"|pas\s+donne\s+suite|recalage|veste|bide|rate)\b"
 )
 # "refus de decathlon", "recalée par la fnac": a strong cue, so a name typed in lowercase
-# is still the company (up to three words, stopped by dates and linking words).
+# is still the company (up to three words, stopped by dates and linking words). Not the
+# person's own verb: "je refuse de baisser les bras".
 _COMPANY_AFTER_REFUSAL = re.compile(
-    r"\b(?:refus|refu|refuse|refusee|recale|recalee|rejete|rejetee|ecarte|ecartee|non|veste"
+    r"\b(?<!\bje\s)(?<!\bj\s)(?:refus|refu|refuse|refusee|recale|recalee|rejete|rejetee|ecarte|ecartee|non|veste"
     r"|reponse\s+negative|mail\s+negatif|mail\s+de\s+refus)\s+(?:de\s+chez|de\s+la\s+part\s+de"
     r"|de\s+la\s+part\s+d|par|de|d|du)\s+"
 )

@@ -145,6 +145,9 @@ def test_a_rejection_told_in_one_sentence_gives_its_facts(
         "c'est non, trop junior",
         "refus : pas assez d'expérience selon eux",
         "encore un refus, Bonjour",
+        "je refuse de baisser les bras",
+        "Je refuse de lâcher, encore un refus",
+        "j refuse de me laisser abattre",
     ],
 )
 def test_no_company_is_invented(text: str) -> None:
