@@ -10,7 +10,8 @@ Every text a person sends goes through the tiers first, in this order:
     The detector said no, but the message puts a crisis word (ending, killing, dying,
     disappearing, giving everything up, « à quoi bon », « plus la force ») next to the job
     search — the applications, the rejections, an interview, unemployment — or says the
-    person is fed up with the search itself (« j'en ai marre de chercher »). The answer is a
+    person is fed up with the search itself (« j'en ai marre de chercher »), or says they
+    are worthless (« je sers à rien », « personne ne veut de moi »), search or not. The answer is a
     short check, still with 3114 in one line, and two buttons: « Je parlais de ma
     recherche » (acknowledged, the conversation goes on where it was) and « Je ne vais pas
     bien » (the full crisis answer, recorded as a crisis).
@@ -163,6 +164,16 @@ _DARK: Final = (
     r"|termine|finise|finisse)\b",
 )
 _FED_UP_SEARCH = rf"{_FED_UP} {_SEARCH_VERB}"
+# Worthlessness said of oneself: "je sers à rien", "personne ne veut de moi", "je suis un
+# poids". Hopelessness of this kind is checked on its own, search words or not.
+_WORTHLESS = (
+    r"je (?:ne )?(?:sers|sert) (?:plus |vraiment |absolument |strictement )?a rien"
+    r"|je (?:ne )?(?:vaux|vaut) (?:plus )?rien"
+    r"|(?:je ne suis|je suis) (?:plus )?rien\b(?! de )"
+    r"|persone (?:ne )?(?:veut|voudra) (?:plus |jamais )?de moi"
+    r"|je suis (?:un|une) (?:poids|fardeau)\b"
+    r"|je suis (?:bon|bonne) a rien"
+)
 
 
 def _compile(source: str) -> re.Pattern[str]:
@@ -173,6 +184,7 @@ def _compile(source: str) -> re.Pattern[str]:
 _DARK_RE: Final = _compile("|".join(f"(?:{s})" for s in _DARK))
 _SEARCH_RE: Final = _compile(_SEARCH)
 _FED_UP_SEARCH_RE: Final = _compile(_FED_UP_SEARCH)
+_WORTHLESS_RE: Final = _compile(_WORTHLESS)
 
 
 def _flat(text: str) -> str:
@@ -187,9 +199,10 @@ def ambiguous_evidence(text: str) -> str | None:
     words = normalised.split()
     positions = [i for i, word in enumerate(words) if word != "|"]
     flat = " ".join(words[i] for i in positions)
-    if not _SEARCH_RE.search(flat):
-        return None
-    for match in (*_FED_UP_SEARCH_RE.finditer(flat), *_DARK_RE.finditer(flat)):
+    found = [*_WORTHLESS_RE.finditer(flat)]
+    if _SEARCH_RE.search(flat):
+        found += [*_FED_UP_SEARCH_RE.finditer(flat), *_DARK_RE.finditer(flat)]
+    for match in found:
         # Pasted feedback: "vous sembliez pressé d'en finir" is the recruiter's wish.
         start = positions[flat.count(" ", 0, match.start())]
         if not _about_someone_else(words, start):

@@ -106,6 +106,37 @@ def test_the_examples_of_the_issue_get_the_check() -> None:
         assert text_tier(line) == AMBIGUOUS, line
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a quoi bon, personne veut de moi, je sers a rien",
+        "Je ne sers à rien.",
+        "jsers a rien",
+        "personne ne veut de moi",
+        "de toute façon personne voudra jamais de moi",
+        "je ne vaux rien",
+        "je suis bonne à rien",
+        "je ne suis rien",
+    ],
+)
+def test_saying_oneself_worthless_gets_the_check_without_search_words(line: str) -> None:
+    assert text_tier(line) != NONE
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ça sert à rien de relancer",
+        "ça ne sert à rien d'envoyer un mail",
+        "je ne suis rien de plus qu'une candidate parmi d'autres",
+        "je suis nulle en anglais",
+        "personne ne m'a répondu",
+    ],
+)
+def test_ordinary_doubt_is_not_worthlessness(line: str) -> None:
+    assert text_tier(line) == NONE
+
+
 def test_ordinary_words_about_the_search_are_none() -> None:
     for line in (
         "j'en ai marre de ces refus",
