@@ -18,7 +18,7 @@ import logging
 from typing import Any, Final
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -57,6 +57,7 @@ from coach.language.entities import (
     detect_stage,
     extract_rejection_facts,
     mentions_hiring_manager,
+    tells_rejection,
 )
 from coach.language.pipeline_text import read_application
 from coach.rejections import NONE, REQUIRED, describe_rejection, rejection_values, save_rejection
@@ -634,6 +635,29 @@ def _picked_up(known: dict[str, Any], today: dt.date) -> str:
         day = dt.date.fromisoformat(str(known["rejection_date"]))
         parts.append(f"réponse reçue {format_date_fr(day, today=today)}")
     return ", ".join(parts)
+
+
+class ActionUnplacedText(Action):
+    """A message the classifier placed nowhere (a story, or too unsure to say) outside the
+    forms: a rejection told outright with its company (« Refus de L'Oréal ce matin pour le
+    poste d'assistante marketing ») opens the intake with its facts, as ``report_rejection``
+    would; anything else gets the topics as buttons."""
+
+    def name(self) -> str:
+        return "action_unplaced_text"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = _first_text(tracker)
+        today = local_today(person_zone(tracker, settings().coach_tz))
+        if not text or tells_rejection(text, today=today) is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        events = await ActionStartIntake().run(dispatcher, tracker, domain)
+        if SlotSet("flow_step", NOISE) in events:
+            return events
+        return [*events, FollowupAction(FORM)]
 
 
 class ActionFinishIntake(Action):

@@ -102,7 +102,9 @@ _POSITION_LEAD = re.compile(
     re.IGNORECASE,
 )
 _COMPANY_LEAD = re.compile(
-    r"^(?:chez|de\s+chez|l['’]\s*entreprise|la\s+(?:société|societe|boîte|boite))\s+", re.IGNORECASE
+    r"^(?:chez|de\s+chez|l['’]\s*entreprise|la\s+(?:(?-i:société|societe)|boîte|boite)"
+    r"|la(?=\s+(?-i:Société|Societe)\s))\s+",
+    re.IGNORECASE,
 )
 
 _SLOT_CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(

@@ -247,6 +247,7 @@ _COMPANY_AFTER = re.compile(
     r"\b(?:chez|aupres\s+de|aupres\s+d|aupres\s+du|de\s+chez|dans\s+l\s+entreprise"
     r"|dans\s+la\s+societe|l\s+entreprise|la\s+societe|le\s+groupe|la\s+boite)\s+"
 )
+_NAME_WORD = re.compile(r"\b(?:entreprise|societe|groupe|boite)\s+$")
 # "refus de Capgemini", "un mail d'Airbus", "de la part de BNP": only a capitalised name.
 _COMPANY_AFTER_DE = re.compile(
     r"\b(?:refus|refu|refuse|refusee|non|reponse|reponses|mail|email|e\s+mail|courriel|message"
@@ -672,7 +673,12 @@ def extract_rejection_facts(text: str, *, today: dt.date) -> RejectionFacts:
 
     company: str | None = None
     for match in _COMPANY_AFTER.finditer(folded):
-        company = _company_from(text, folded, match.end(), capital_only=False, blocked=blocked)
+        start = match.end()
+        # "de la Société Générale", "chez le Groupe Casino": the capitalised word is the name's.
+        named = _NAME_WORD.search(folded, match.start(), match.end())
+        if named is not None and text[named.start()].isupper():
+            start = named.start()
+        company = _company_from(text, folded, start, capital_only=False, blocked=blocked)
         if company:
             break
     if company is None:
@@ -768,3 +774,21 @@ _MANAGER_MET = re.compile(
 def mentions_hiring_manager(text: str) -> bool:
     """ "entretien avec le manager", "vu mon futur chef": the person met the hiring manager."""
     return bool(_MANAGER_MET.search(_words(text)))
+
+
+# A refusal said outright, for a message the classifier placed nowhere: "non" alone is not
+# one ("non merci, Decathlon c'est bon"), "dit non" and "c'est non" are.
+_REFUSAL_SAID = re.compile(
+    r"\b(?:refus|refu|refuse|refusee|recale|recalee|rejet|rejete|rejetee|ecarte|ecartee"
+    r"|pas\s+(?:ete\s+)?(?:retenu|retenue|pris|prise|garde|gardee)|dit\s+non|c\s+est\s+non"
+    r"|pas\s+donne\s+suite|reponse\s+negative|mail\s+negatif)\b"
+)
+
+
+def tells_rejection(text: str, *, today: dt.date) -> RejectionFacts | None:
+    """The facts of a rejection told in one sentence (« Refus de L'Oréal ce matin pour le poste
+    d'assistante marketing »): a refusal said outright and the company named; else None."""
+    if not text or not _REFUSAL_SAID.search(_words(text)):
+        return None
+    facts = extract_rejection_facts(text, today=today)
+    return facts if facts.company else None

@@ -28,6 +28,7 @@ from actions.intake import (
     ASK_ACTIONS,
     ActionFinishIntake,
     ActionStartIntake,
+    ActionUnplacedText,
     ValidateIntakeForm,
     required_intake_slots,
 )
@@ -663,6 +664,51 @@ async def test_noise_misread_as_a_rejection_gets_the_fallback_not_the_form() -> 
     events = await ActionStartIntake().run(dispatcher, tracker(text="zrblq fnortx wkkpq"), {})
     assert slot_events(events) == {"flow_step": "noise"}
     assert dispatcher.messages[0]["response"] == "utter_default"
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "position"),
+    [
+        (
+            "Refus de L'Oréal ce matin pour le poste d'assistante marketing, après un entretien",
+            "L'Oréal",
+            "assistante marketing",
+        ),
+        (
+            "Sephora ne m'a pas retenue pour le poste d'assistante marketing",
+            "Sephora",
+            "assistante marketing",
+        ),
+        ("bon ben c'est non de la part de Thales, tant pis", "Thales", None),
+    ],
+)
+async def test_a_rejection_the_classifier_placed_nowhere_still_opens_the_intake(
+    text: str, company: str, position: str | None
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnplacedText().run(dispatcher, tracker(text=text, intent="inform"), {})
+    slots = slot_events(events)
+    assert slots["company"] == company
+    assert slots.get("position") == position
+    assert events[-1] == {"event": "followup", "name": "intake_form", "timestamp": None}
+    assert all(m.get("response") != "utter_default" for m in dispatcher.messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai géré l'inventaire du magasin de sport quand j'étais saisonnier",
+        "non merci, Decathlon c'est bon",
+        "refus hier, je suis triste",
+        "je refuse de baisser les bras",
+        "",
+    ],
+)
+async def test_anything_else_placed_nowhere_gets_the_topics(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnplacedText().run(dispatcher, tracker(text=text, intent="inform"), {})
+    assert events == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_default"]
 
 
 # --------------------------------------------------------------------------- reading people

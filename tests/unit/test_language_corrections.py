@@ -27,6 +27,12 @@ ANSWERS = {
             "technicienne qualité",
         ),
         ("oups c pas ca, c'est chez Safran", "company", "Safran"),
+        (
+            "Non, l'entreprise c'est la Société Générale, pas « Générale »",
+            "company",
+            "Société Générale",
+        ),
+        ("non c'est la société Thales pas Thalès", "company", "Thales"),
         ("oups c'est pas ça, c'est chez Safran", "company", "Safran"),
         ("je me suis trompee c etait chez safran", "company", "safran"),
         ("je me suis trompé, c'était Safran", "company", "Safran"),

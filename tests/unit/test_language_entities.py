@@ -11,6 +11,7 @@ from coach.language.entities import (
     detect_stage,
     extract_rejection_facts,
     mentions_hiring_manager,
+    tells_rejection,
 )
 
 D = dt.date
@@ -31,6 +32,15 @@ YESTERDAY = D(2026, 11, 24)
             TODAY,
         ),
         ("refus de decathlon hier pr un poste de vendeur", "decathlon", "vendeur", YESTERDAY),
+        # A capitalised « Société » or « Groupe » is part of the name.
+        (
+            "un refus de la Société Générale hier pour un poste de chargée de clientèle",
+            "Société Générale",
+            "chargée de clientèle",
+            YESTERDAY,
+        ),
+        ("refus hier chez le Groupe Casino pour caissier", "Groupe Casino", "caissier", YESTERDAY),
+        ("refus hier de la société Thales pour technicien", "Thales", "technicien", YESTERDAY),
         # "refu": the s dropped, as typed on a phone.
         (
             "slt jai eu un refu de decathlon hier pr un poste de vendeur",
@@ -256,3 +266,26 @@ def test_stage_answers(text: str, stage: str) -> None:
 )
 def test_meeting_the_hiring_manager_is_read(text: str, met: bool) -> None:
     assert mentions_hiring_manager(text) is met
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("Refus de L'Oréal ce matin pour le poste d'assistante marketing", "L'Oréal"),
+        ("Sephora ne m'a pas retenue", "Sephora"),
+        ("bon ben c'est non de la part de Thales", "Thales"),
+    ],
+)
+def test_a_refusal_said_outright_with_its_company_tells_a_rejection(
+    text: str, company: str
+) -> None:
+    facts = tells_rejection(text, today=TODAY)
+    assert facts is not None and facts.company == company
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["non merci, Decathlon c'est bon", "refus hier, je suis triste", "j'adore Decathlon", ""],
+)
+def test_no_rejection_is_told_without_a_refusal_and_a_company(text: str) -> None:
+    assert tells_rejection(text, today=TODAY) is None
