@@ -236,6 +236,33 @@ def _clean_free_text(value: str) -> str:
     return text.strip(" .,;:!?\"«»“”'’")
 
 
+# Chatter around a short answer: « Carrefour, je te l'ai dit », « mme dupont je crois »,
+# « euh vendeuse aussi ». Only at the ends, so that a name keeps its own words.
+_HEDGE_AFTER = re.compile(
+    r"(?:[\s,;.–—-]+(?:(?:comme\s+)?je\s+(?:te|vous)\s+l['’]\s*ai\s+(?:déjà\s+|deja\s+)?dit"
+    r"|comme\s+je\s+(?:te|vous)\s+(?:le\s+)?(?:disais|dis)|je\s+crois(?:\s+bien)?|il\s+me\s+semble"
+    r"|je\s+pense|normalement|sauf\s+erreur|si\s+je\s+me\s+souviens\s+bien|de\s+m[ée]moire"
+    r"|apparemment|aussi|quoi|jsp|je\s+sais\s+plus|enfin\s+bref|voilà|voila)|\s+aussi(?=\s*,))"
+    r"(?=[\s,;.!?…]*(?:,|$))",
+    re.IGNORECASE,
+)
+_HEDGE_BEFORE = re.compile(
+    r"^(?:(?-i:euh+|heu+|bah|ben|alors|hmm+)\b[\s,.…]*"
+    r"|(?:je\s+crois\s+que|il\s+me\s+semble\s+que|je\s+pense\s+que)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _without_hedges(text: str) -> str:
+    """The answer without the chatter at its ends (see :data:`_HEDGE_AFTER`)."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _HEDGE_BEFORE.sub("", text)
+        text = _HEDGE_AFTER.sub("", text).strip(" ,;.–—-")
+    return text
+
+
 def _has_letters(text: str) -> bool:
     return bool(re.search(r"[^\W\d_]", text))
 
@@ -263,7 +290,7 @@ _COMPANY_PREFIX = re.compile(
 def _required_name(value: str, *, what: str, hint: str) -> Validation[str]:
     if is_dont_know(value) or is_skip(value):
         return _ask(hint)
-    text = _clean_free_text(value)
+    text = _without_hedges(_clean_free_text(value)) or _clean_free_text(value)
     if text.startswith("/"):
         return _ask(f"Je n'ai pas compris. Quel est {what} ?")
     text = _COMPANY_PREFIX.sub("", text).strip() if what.startswith("le nom") else text
@@ -503,7 +530,7 @@ _NAME_LEAD = re.compile(
 
 def _names(value: str) -> list[str] | None:
     text = re.sub(r"\([^)]{0,80}\)", " ", _clean_free_text(value))
-    text = _NAME_LEAD.sub("", text)
+    text = _without_hedges(_NAME_LEAD.sub("", text))
     names: list[str] = []
     for raw in _NAME_SPLIT.split(text):
         item = raw.strip(" .:-–—'’\"")
@@ -555,7 +582,7 @@ def _contact(value: str, *, role: str) -> Validation[str]:
     if parse_yes_no(value) is True and len(_words(value).split()) <= 3:
         return _ask(f"Très bien. Comment s'appelle {role} ?")
     text = _clean_free_text(re.sub(r"\([^)]{0,80}\)", " ", value))
-    text = _NAME_LEAD.sub("", text).strip()
+    text = _without_hedges(_NAME_LEAD.sub("", text).strip())
     text = re.sub(r"^(?:oui|ouais)\s*[,:]?\s*", "", text, flags=re.IGNORECASE)
     if not text or not _has_letters(text):
         return _ask(f"Je n'ai pas bien lu. Comment s'appelle {role} ?")

@@ -1101,3 +1101,30 @@ def test_user_facing_texts_use_vouvoiement() -> None:
     for text in _user_facing_texts():
         words = set(_fold_words(text))
         assert not words & {"tu", "ton", "ta", "tes", "toi", "te"}, text
+
+
+# --------------------------------------------------------------------------- chatter
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("company", "Carrefour, je te l'ai dit", "Carrefour"),
+        ("company", "euh Carrefour je crois", "Carrefour"),
+        ("company", "Thales il me semble", "Thales"),
+        ("company", "Bon Marché", "Bon Marché"),
+        ("company", "Quoi de Neuf SARL", "Quoi de Neuf SARL"),
+        ("position", "vendeuse aussi, rayon running", "vendeuse, rayon running"),
+        ("position", "caissière je pense", "caissière"),
+        ("interviewer_names", "mme dupont je crois", ["Mme Dupont"]),
+        (
+            "interviewer_names",
+            "Julie Martin et Paul Durand, de mémoire",
+            ["Julie Martin", "Paul Durand"],
+        ),
+        ("hr_contact", "Sophie Leroy normalement", "Sophie Leroy"),
+    ],
+)
+def test_chatter_around_an_answer_is_not_stored(slot: str, text: str, value: object) -> None:
+    result = intake.validate_slot(slot, text, today=TODAY)
+    assert result.ok and result.value == value
