@@ -77,6 +77,9 @@ NO_APPLICATION: Final = "none"
 #: The company named in a message and not logged yet, while « je l'ajoute ? » waits for an
 #: answer; the intake starts with it (actions/intake.py).
 PENDING_COMPANY: Final = "feedback_company"
+#: The company whose feedback waits, told before its application was logged: the intake
+#: runs first, then /retour finds the text kept (``feedback_parts``) and attaches it.
+KEPT_FOR: Final = "feedback_kept"
 ALONE_PAYLOAD: Final = f'/share_feedback{{"rejection_id":"{NO_APPLICATION}"}}'
 #: Slots of one feedback being recorded (cleared when a new one starts or it is cancelled).
 FORM_SLOTS: Final = (
@@ -477,7 +480,8 @@ class ActionStartFeedback(Action):
         waiting = tracker.get_slot("flow_step") == WAIT
         # A typed answer to the buttons, which the classifier did not read as a feedback.
         typed_choice = waiting and entity is None and _intent(tracker) != "share_feedback"
-        carried = _parts(tracker) if waiting else []
+        kept = tracker.get_slot(KEPT_FOR)
+        carried = _parts(tracker) if waiting or kept else []
         content = feedback_in_message(text)
         parts = [content] if content else carried
         carried_source = tracker.get_slot("feedback_source") if waiting else None
@@ -515,6 +519,11 @@ class ActionStartFeedback(Action):
                 elif found is not None:
                     self._ask_about(dispatcher, found, rejections)
                     return self._waiting(parts, source, found)
+            if not decided and isinstance(kept, str) and kept != "?":
+                # The feedback told before its application was logged: that application.
+                kept_found = match_application(kept, rejections)
+                if isinstance(kept_found, Match):
+                    chosen, decided = kept_found.application, True
             if not decided:
                 awaiting = _awaiting(session, user)
                 current = get_rejection(session, user, tracker.get_slot("current_rejection_id"))
@@ -566,6 +575,7 @@ class ActionStartFeedback(Action):
             SlotSet("feedback_rejection_id", chosen.id if chosen else NO_APPLICATION),
             *current,
             SlotSet(PENDING_COMPANY, None),
+            SlotSet(KEPT_FOR, None),
             SlotSet("flow_stop", None),
             SlotSet("paused_flow", None),
             SlotSet("flow_step", None),
@@ -602,18 +612,25 @@ class ActionStartFeedback(Action):
                 found.named if isinstance(found, Unknown) else None
             )
             company = company or (pending if not text or intent == "affirm" else None)
+            then = (
+                "ensuite, /retour l'y rattachera : je garde ce que vous m'en avez dit."
+                if parts
+                else "ensuite, /retour pour enregistrer son retour."
+            )
             if company:
-                first = (
-                    f"Notons d'abord votre candidature chez {writing.company(company)} ; "
-                    "ensuite, /retour pour "
-                    "enregistrer son retour."
-                )
+                first = f"Notons d'abord votre candidature chez {writing.company(company)} ; {then}"
             else:
-                first = "Notons-la d'abord ; ensuite, /retour pour enregistrer le retour."
+                first = f"Notons-la d'abord ; {then}"
                 if text:
                     first = f"Je ne trouve pas cette candidature parmi vos refus notés. {first}"
             dispatcher.utter_message(text=first)
-            return [SlotSet("flow_step", NEW_APPLICATION), SlotSet(PENDING_COMPANY, company)]
+            return [
+                SlotSet("flow_step", NEW_APPLICATION),
+                SlotSet(PENDING_COMPANY, company),
+                SlotSet("feedback_parts", parts or None),
+                SlotSet("feedback_source", source),
+                SlotSet(KEPT_FOR, (company or "?") if parts else None),
+            ]
         if found is not None:
             self._ask_about(dispatcher, found, rejections)
             return self._waiting(parts, source, found)

@@ -700,7 +700,13 @@ class ActionFinishIntake(Action):
                 "restent en mémoire : écrivez « on reprend » un peu plus tard."
             )
             return [SlotSet("paused_flow", FORM), SlotSet("flow_step", None)]
-        dispatcher.utter_message(text="C'est noté ✅\n" + describe_rejection(values, today=today))
+        summary = "C'est noté ✅\n" + describe_rejection(values, today=today)
+        if tracker.get_slot("feedback_kept") and tracker.get_slot("feedback_parts"):
+            summary += (
+                "\n\nLe retour que vous m'aviez confié est gardé : /retour l'y rattachera, "
+                "quand vous voudrez."
+            )
+        dispatcher.utter_message(text=summary)
         return [
             SlotSet("current_rejection_id", rejection_id),
             SlotSet("paused_flow", None),

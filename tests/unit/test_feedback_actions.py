@@ -786,10 +786,36 @@ async def test_an_unknown_typed_answer_at_the_buttons(action_db: str) -> None:
     assert slots["flow_step"] == fb.WAIT and "pas reconnu" in texts(asked)[0]
     assert len(payloads(asked)) == 3, "the two applications and « Sans candidature liée »"
     new, slots = await start({"flow_step": fb.WAIT}, text="Michelin", intent="report_rejection")
-    assert slots == {"flow_step": fb.NEW_APPLICATION, fb.PENDING_COMPANY: "Michelin"}, (
+    assert slots["flow_step"] == fb.NEW_APPLICATION and slots[fb.PENDING_COMPANY] == "Michelin", (
         "the intake follows, with the company typed"
     )
+    assert slots[fb.KEPT_FOR] is None, "no feedback was told: nothing is kept"
     assert "Notons d'abord votre candidature chez Michelin" in texts(new)[0]
+
+
+async def test_a_feedback_told_before_its_application_is_logged_is_kept_for_it(
+    action_db: str,
+) -> None:
+    consent()
+    add_rejection("Intersport", "vendeur")
+    told = "decathlon aussi m'a répondu, ils disent que je manquais d'expérience en rayon"
+    asked, slots = await start(text=told)
+    assert "Decathlon n'est pas encore noté" in texts(asked)[0]
+    parts = slots["feedback_parts"]
+    assert parts and "manquais d'expérience en rayon" in parts[0]
+    waiting = {"flow_step": fb.WAIT, "feedback_parts": parts, fb.PENDING_COMPANY: "Decathlon"}
+    added, slots = await start(waiting, text="oui", intent="affirm")
+    assert slots["flow_step"] == fb.NEW_APPLICATION and slots[fb.KEPT_FOR] == "Decathlon"
+    assert slots["feedback_parts"] == parts, "the text waits through the intake"
+    assert "je garde ce que vous m'en avez dit" in texts(added)[0]
+    # The intake logs Decathlon; then /retour attaches the text kept, without asking again.
+    decathlon = add_rejection("Decathlon", "vendeur")
+    opened, slots = await start(
+        {"feedback_parts": parts, fb.KEPT_FOR: "Decathlon"}, text="/share_feedback"
+    )
+    assert slots["feedback_rejection_id"] == decathlon and slots["flow_step"] is None
+    assert slots["feedback_parts"] == parts and slots[fb.KEPT_FOR] is None
+    assert "Decathlon" in texts(opened)[0]
 
 
 async def test_the_source_is_kept_across_the_button_choice(action_db: str) -> None:
