@@ -450,8 +450,13 @@ def _linkedin(ctx: DraftContext, options: DraftOptions) -> Draft:
         "neutral": "Merci d'avance, et belle journée !",
         "warm": "Un grand merci d'avance, et très belle journée !",
     }[tone]
+    hello = _hello(ctx, tone)
+    if hello == "Madame, Monsieur,":
+        # A LinkedIn message goes to one named person: never « Madame, Monsieur ».
+        who = writing.parse_person(ctx.contact_name)
+        hello = f"Bonjour {who.first}," if who and who.first else "Bonjour,"
     paragraphs = [
-        _hello(ctx, tone),
+        hello,
         f"{_thanks_first(ctx, tone)} {ask}{about}",
         _still_interested(ctx) if options.keep_in_touch else "",
         _additions(options),

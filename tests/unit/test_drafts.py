@@ -268,3 +268,22 @@ def test_phone_script_greets_like_the_mail() -> None:
         DraftOptions(variant="phone"),
     ).body
     assert anonymous.startswith("« Bonjour, Camille Durand")  # never « Madame, Monsieur » aloud
+
+
+@pytest.mark.parametrize(
+    ("name", "hello"),
+    [
+        ("Marc Dubois", "Bonjour Marc,"),
+        ("M. Dubois", "Bonjour Monsieur Dubois,"),
+        (None, "Bonjour,"),
+    ],
+)
+def test_a_linkedin_message_never_opens_with_madame_monsieur(name: str | None, hello: str) -> None:
+    formal = DraftContext(
+        company="Société Générale", position="chargée de clientèle", contact_name=name,
+        culture="formal", profile=PROFILE,
+    )  # fmt: skip
+    text = compose(formal, DraftOptions(variant="linkedin")).text()
+    assert text.startswith(hello) and "Madame, Monsieur" not in text
+    mail = compose(formal, DraftOptions(variant="general")).text()
+    assert ("Madame, Monsieur," in mail) == (name != "M. Dubois")
