@@ -173,6 +173,8 @@ _CUES: Final[dict[str, tuple[str, ...]]] = {
         r"moral\s+(?:a\s+zero|dans\s+les\s+chaussettes)|sans\s+espoir|desespere|desesperee",
         r"(?:plus|pas)\s+(?:de\s+)?motivation|pas\s+motive|pas\s+motivee|plus\s+motive"
         r"|plus\s+motivee",
+        # « ça va, j'ai l'habitude maintenant »: used to rejections is weariness, not fine.
+        r"(?:j\s+ai|jai|on\s+a|avoir)\s+l\s+habitude|habituee?\s+(?:aux|a\s+ces)\s+refus",
     ),
     "deception": (
         r"decu|decue|decus|decues|deception|decevant|decevante",
@@ -184,6 +186,7 @@ _CUES: Final[dict[str, tuple[str, ...]]] = {
         r"pas\s+(?:bien|top|terrible|fort|la\s+joie|ouf)",
         r"je\s+suis\s+mal|mal\s+vecu|bof|sad|abattu|abattue",
         r"le\s+coeur\s+gros|les\s+boules|seum|dommage",
+        r"sonne|sonnee|assomme|assommee|sous\s+le\s+choc|choque|choquee",
     ),
     "ca_va": (
         r"ca\s+va|ca\s+passe|ca\s+roule|ca\s+ira|ca\s+va\s+aller",

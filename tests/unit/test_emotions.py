@@ -451,3 +451,19 @@ def test_no_eight_words_copied_from_the_article() -> None:
 def test_vouvoiement_everywhere() -> None:
     for text in _everything_the_bot_says():
         assert not set(_fold_words(text)) & {"tu", "ton", "ta", "tes", "toi", "te"}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("ca va, jai l'habitude maintenant", "decouragement"),
+        ("ça va, je commence à avoir l'habitude", "decouragement"),
+        ("je suis habituée aux refus", "decouragement"),
+        ("un peu sonné", "deception"),
+        ("sonnée, je m'y attendais pas", "deception"),
+        ("sous le choc", "deception"),
+        ("ça va", "ca_va"),
+    ],
+)
+def test_weariness_and_shock_are_not_read_as_fine(text: str, mood: str) -> None:
+    assert classify_mood(text) == mood
