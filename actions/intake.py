@@ -124,10 +124,15 @@ def question(slot: str, tracker: Tracker) -> tuple[str, list[dict[str, str]]]:
             _buttons(INTERVIEWER_COUNT_CHOICES),
         )
     if slot == "interviewer_names":
-        whose = "son nom" if count == 1 else "leurs noms"
+        if count == 1:
+            ask = "Vous souvenez-vous de son nom ? Prénom et nom (facultatif)."
+        else:
+            ask = (
+                "Vous souvenez-vous de leurs noms ? Prénom et nom, séparés par des virgules "
+                "(facultatif)."
+            )
         return (
-            f"Vous souvenez-vous de {whose} ? Prénom et nom, séparés par des virgules "
-            "(facultatif).",
+            ask,
             [{"title": "Je ne sais plus", "payload": "je ne sais pas"}, _SKIP],
         )
     if slot == "met_hiring_manager":

@@ -563,8 +563,12 @@ def _show(dispatcher: CollectingDispatcher, draft: Draft, *, intro: str, rejecti
     dispatcher.utter_message(json_message={"code": True, "text": draft.text()})
     dispatcher.utter_message(
         text="Vous pouvez le copier tel quel, ou me demander un changement (« plus court », "
-        "« plus chaleureux », « ajoute que… », « plutôt par téléphone »). "
-        "Une fois envoyé, dites-le-moi : je m'occupe de la relance.",
+        "« plus chaleureux », « ajoute que… », « plutôt par téléphone »)."
+        + (
+            " Une fois l'appel passé, dites-le-moi : je m'occupe de la suite."
+            if draft.variant == "phone"
+            else " Une fois envoyé, dites-le-moi : je m'occupe de la relance."
+        ),
         buttons=draft_buttons(rejection_id),
     )
     dispatcher.utter_message(

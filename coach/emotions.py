@@ -466,7 +466,7 @@ _STRATEGIES: Final[dict[str, str]] = {
         "d'exister avant de passer à la suite."
     ),
     "parler": (
-        "Parlez-en à quelqu'un en qui vous avez confiance (un ami, un proche, un mentor) : "
+        "Parlez-en à quelqu'un en qui vous avez confiance (ami·e, proche, mentor ou mentore) : "
         "mettre des mots sur ce refus aide à prendre de la distance et à se sentir moins seul·e."
     ),
     "forces": (

@@ -70,7 +70,7 @@ CRISIS_REPLY: Final[str] = (
     "En cas de danger immédiat : le 15 (SAMU) ou le 112.\n"
     "SOS Amitié, écoute 24h/24 : 09 72 39 40 50.\n"
     "\n"
-    "Je ne suis ni thérapeute ni un service d'urgence, seulement un outil de coaching. "
+    "Je ne suis ni thérapeute ni service d'urgence, seulement un outil de coaching. "
     "Quand vous le souhaiterez, nous pourrons reprendre, à votre rythme."
 )
 
