@@ -5,7 +5,8 @@ closed questions; "pourquoi ?" is answered mid-form; the mood check, the profess
 nudge and a journal entry follow; ``python -m coach export`` shows all of it. A second
 scenario pauses the intake ("on en reparle demain") and lets the reminder reopen it; a third
 types at the company question what is not an answer (a step of the recruitment, /aide, « tu
-es un robot ? »).
+es un robot ? »); a fourth tells a rejection the classifier places nowhere, says mid-form
+that they are worthless, and answers with chatter around the name.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from steps import cli, consent, make_due, no_quiet_hours, text_of, until
 CHAT = 5_550_200
 PAUSING_CHAT = 5_550_201
 ASIDES_CHAT = 5_550_209
+UNPLACED_CHAT = 5_550_210
 
 # The expected request window is computed here from SPEC §4, not with coach.timing: business
 # days are Monday to Friday minus the French public holidays below, written by hand from the
@@ -284,3 +286,46 @@ async def test_what_is_not_an_answer_is_never_stored_as_one(telegram: Emulator) 
     await emu.send_message(ASIDES_CHAT, "decathlon")
     stage = await until(emu, ASIDES_CHAT, has_button("p:entretiens_suivants"))
     assert "chez Decathlon" in text_of(stage), text_of(stage)
+
+
+async def test_a_rejection_the_classifier_misses_still_opens_the_intake(
+    telegram: Emulator, databases: tuple[str, str]
+) -> None:
+    """« Refus de L'Oréal ce matin pour le poste d'assistante marketing » was « Pardon, je
+    n'ai pas saisi »; mid-form, « je sers à rien » was read as an answer; chatter around a
+    name was stored with it."""
+    emu, chat = telegram, UNPLACED_CHAT
+    await consent(emu, chat)
+    await emu.send_message(
+        chat, "Refus de L'Oréal ce matin pour le poste d'assistante marketing, après un entretien"
+    )
+    stage = await until(emu, chat, has_button("p:entretiens_suivants"))
+    assert "L'Oréal" in text_of(stage) and "pas saisi" not in text_of(stage), text_of(stage)
+
+    await emu.send_message(chat, "a quoi bon, personne veut de moi, je sers a rien")
+    [check] = await until(emu, chat, has_button("p:tier:unwell"))
+    assert "3114" in (check["text"] or "")
+    await emu.press_button(chat, "p:tier:search")
+    await until(emu, chat, has_button("p:entretiens_suivants"))
+
+    await emu.press_button(chat, "p:premier_entretien")
+    # « Refus … ce matin » already says the rejection is official: the count comes next.
+    await until(emu, chat, has_button("p:plusieurs"))
+    await emu.press_button(chat, "p:1")
+    asked = await until(emu, chat, says("son nom"))
+    assert "virgules" not in text_of(asked)
+    await emu.send_message(chat, "mme dupont je crois")
+    await until(emu, chat, says("responsable"))
+    await emu.press_button(chat, "p:non")
+    await until(emu, chat, has_button("p:personne"))
+    await emu.press_button(chat, "p:personne")
+    await until(emu, chat, has_button("p:formal"))
+    await emu.press_button(chat, "p:formal")
+    recap = await until(emu, chat, has_button("p:deception"))
+    assert "Mme Dupont" in text_of(recap) and "Crois" not in text_of(recap), text_of(recap)
+
+    [rejection] = cli("export", chat, databases)["rejections"]
+    assert rejection["company"] == "L'Oréal"
+    assert rejection["position"] == "assistante marketing"
+    assert rejection["stage"] == "premier_entretien"
+    assert rejection["interviewer_names"] == "Mme Dupont"
