@@ -138,10 +138,10 @@ class ConsoleChat:
                 path.write_bytes(reply.photo)
                 caption = f"{reply.photo_caption} — " if reply.photo_caption else ""
                 reply = Reply(text=f"[{caption}image enregistrée : {path}]")
-            lines, buttons = console_lines(reply)
-            if buttons:
-                # Numbering restarts with each keyboard, as on a phone screen.
-                choices = buttons
+            # One numbering for every keyboard of the turn (a draft's refinements and its
+            # other channels both stay pressable); it restarts with the next turn.
+            lines, buttons = console_lines(reply, first=len(choices) + 1)
+            choices = [*choices, *buttons]
             for number, line in enumerate(lines):
                 prefix = "rebond › " if number == 0 else " " * len("rebond › ")
                 print(line if line.startswith("  ") else prefix + line, file=self._out)

@@ -132,8 +132,8 @@ class PayloadStore:
         return None
 
 
-def console_lines(reply: Reply) -> tuple[list[str], list[Button]]:
-    """Lines for the terminal chat; buttons become numbered choices."""
+def console_lines(reply: Reply, *, first: int = 1) -> tuple[list[str], list[Button]]:
+    """Lines for the terminal chat; buttons become numbered choices, from ``first``."""
     lines: list[str] = []
     if reply.text and reply.code:
         rule = "─" * 40
@@ -146,6 +146,6 @@ def console_lines(reply: Reply) -> tuple[list[str], list[Button]]:
         lines.append(f"[fichier : {reply.document_name}]")
     if reply.photo is not None:
         lines.append(f"[image : {reply.photo_caption or reply.photo_name or 'graphique'}]")
-    for number, button in enumerate(reply.buttons, start=1):
+    for number, button in enumerate(reply.buttons, start=first):
         lines.append(f"  {number}. {button.title}")
     return lines, list(reply.buttons)

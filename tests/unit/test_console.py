@@ -60,6 +60,24 @@ async def test_numbers_press_the_last_buttons_shown(tmp_path: Path) -> None:
     assert relay.calls == [("payload", "/consent_accept"), ("text", "3"), ("command", "/aide")]
 
 
+async def test_every_keyboard_of_a_turn_is_numbered_on(tmp_path: Path) -> None:
+    """A draft comes with its refinements and, below, its other channels: both can be pressed."""
+    console, relay, out = chat(tmp_path)
+    console.show(
+        [
+            Reply(text="Voici le mail.", buttons=(Button("Plus court", "/shorter"),)),
+            Reply(text="Ou sous une autre forme :", buttons=(Button("Un appel", "/phone"),)),
+        ]
+    )
+    assert "  1. Plus court" in out.getvalue() and "  2. Un appel" in out.getvalue()
+    await console.answer("1")
+    await console.answer("2")
+    assert relay.calls == [("payload", "/shorter"), ("payload", "/phone")]
+    console.show([Reply(text="Une question sans boutons")])
+    await console.answer("1")  # the next turn starts afresh
+    assert relay.calls[-1] == ("text", "1")
+
+
 async def test_documents_are_saved_to_a_file(tmp_path: Path) -> None:
     console, _, out = chat(tmp_path)
     console.show([Reply(document=b'{"user": null}', document_name="export.json")])
