@@ -57,6 +57,7 @@ from coach.language.entities import (
     detect_stage,
     extract_rejection_facts,
     mentions_hiring_manager,
+    names_hiring_manager,
     tells_rejection,
 )
 from coach.language.pipeline_text import read_application
@@ -267,6 +268,13 @@ class ValidateIntakeForm(FormValidationAction):
         result = validate_slot(slot, value, today=today)
         # "entretien avec le manager": the meeting is noted, its rank asked if need be.
         met_manager = _manager_met(value, tracker) if slot == "stage" else {}
+        if (
+            slot in ("interviewer_count", "interviewer_names")
+            and names_hiring_manager(value)
+            and tracker.get_slot("met_hiring_manager") is None
+        ):
+            # « 1 seule, la responsable du magasin »: the manager question is answered.
+            met_manager = {"met_hiring_manager": True}
         if not result.ok:
             _text, buttons = question(slot, tracker)
             dispatcher.utter_message(text=result.message, buttons=buttons or None)

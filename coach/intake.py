@@ -473,6 +473,14 @@ _COUNT_WORDS: Final[dict[str, int]] = {
 SEVERAL: Final = 2
 
 
+# Someone who can hold an interview, named by role or civility.
+_PERSON_WORD = re.compile(
+    r"\b(?:manager|manageuse|drh|rh|recruteur|recruteuse|responsable|directeur|directrice"
+    r"|gerant|gerante|chef|cheffe|patron|patronne|dirigeant|dirigeante|fondateur|fondatrice"
+    r"|ceo|dg|pdg|m|mme|monsieur|madame|consultant|consultante|charge|chargee)\b"
+)
+
+
 def validate_interviewer_count(value: str) -> Validation[int]:
     """Optional. "un seul" → 1, "3" → 3, "plusieurs" / "un jury" → 2, "aucun" → 0."""
     if is_dont_know(value) or is_skip(value):
@@ -515,6 +523,16 @@ def validate_interviewer_count(value: str) -> Validation[int]:
         return _ok(low)
     if several:
         return _ok(SEVERAL)
+    # No number: the people themselves. « juste le manager, M. Leroy » is one (a name in
+    # apposition); « le manager et la RH » two; « la DRH » one.
+    people = _PERSON_WORD.findall(words)
+    if people:
+        if re.search(
+            r"^(?:juste|seulement|uniquement|que)\b|\bqu\s+(?:avec\s+)?(?:le|la|l)\b", words
+        ):
+            return _ok(1)
+        joined = len(re.findall(r"\b(?:et|avec|puis|plus)\b", words))
+        return _ok(1) if joined == 0 else _ok(SEVERAL if joined >= 2 else 2)
     return _ask(
         "Combien de personnes vous ont reçu·e en entretien : une seule, plusieurs, ou aucune ?"
     )

@@ -776,6 +776,23 @@ def mentions_hiring_manager(text: str) -> bool:
     return bool(_MANAGER_MET.search(_words(text)))
 
 
+# Who interviewed, in an answer about the interviewers: the role alone says it ("1 seule, la
+# responsable du magasin", "juste le manager, M. Leroy").
+_MANAGER_ROLE = re.compile(
+    r"\b(?:manager|manageuse|n\s*\+?\s*1|futur\s+chef|future\s+cheffe|futur\s+responsable"
+    r"|future\s+responsable|responsable\s+(?:du|de\s+la|de\s+l|d)\s+(?:poste|equipe|magasin"
+    r"|boutique|agence|rayon|service|restaurant|site|atelier|hotel|boulangerie|pharmacie)"
+    r"|responsable\s+hierarchique|chef\s+(?:d\s+equipe|de\s+service|de\s+rayon|de\s+cuisine)"
+    r"|(?:directeur|directrice|gerant|gerante)\s+(?:du|de\s+la|de\s+l|d)\s+(?:magasin|boutique"
+    r"|agence|restaurant|site|hotel|boulangerie|pharmacie|camping|salon))\b"
+)
+
+
+def names_hiring_manager(text: str) -> bool:
+    """In an answer about the interviewers, whether the hiring manager is among them."""
+    return bool(_MANAGER_ROLE.search(_words(text)))
+
+
 # A refusal said outright, for a message the classifier placed nowhere: "non" alone is not
 # one ("non merci, Decathlon c'est bon"), "dit non" and "c'est non" are.
 _REFUSAL_SAID = re.compile(

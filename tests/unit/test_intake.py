@@ -1128,3 +1128,33 @@ def test_user_facing_texts_use_vouvoiement() -> None:
 def test_chatter_around_an_answer_is_not_stored(slot: str, text: str, value: object) -> None:
     result = intake.validate_slot(slot, text, today=TODAY)
     assert result.ok and result.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("juste le manager, M. Leroy", 1),
+        ("seulement la DRH", 1),
+        ("la manager", 1),
+        ("le manager et la RH", 2),
+        ("1 seule, la responsable du magasin", 1),
+    ],
+)
+def test_interviewers_told_by_their_role_are_counted(text: str, count: int) -> None:
+    result = intake.validate_interviewer_count(text)
+    assert result.ok and result.value == count
+
+
+@pytest.mark.parametrize(
+    ("text", "manager"),
+    [
+        ("1 seule, la responsable du magasin", True),
+        ("juste le manager, M. Leroy", True),
+        ("le directeur de l'agence", True),
+        ("ma future cheffe et une RH", True),
+        ("Julie Martin", False),
+        ("la DRH et le responsable RH", False),
+    ],
+)
+def test_the_hiring_manager_among_the_interviewers_is_read(text: str, manager: bool) -> None:
+    assert entities.names_hiring_manager(text) is manager

@@ -928,3 +928,18 @@ async def test_a_question_to_the_coach_typed_at_a_question_is_never_stored() -> 
             assert "Decathlon" in dispatcher.messages[1]["text"]
         else:
             assert out.get("network_contact") not in (None, ""), out
+
+
+async def test_the_manager_named_among_the_interviewers_is_not_asked_again() -> None:
+    form = ValidateIntakeForm()
+    out = await form.validate_interviewer_count(
+        "1 seule, la responsable du magasin",
+        CollectingDispatcher(),
+        tracker({"requested_slot": "interviewer_count"}),
+        {},
+    )
+    assert out["interviewer_count"] == 1 and out["met_hiring_manager"] is True
+    plain = await form.validate_interviewer_count(
+        "une seule", CollectingDispatcher(), tracker({"requested_slot": "interviewer_count"}), {}
+    )
+    assert "met_hiring_manager" not in plain
