@@ -25,9 +25,12 @@ from sqlalchemy.orm import Session
 from actions.careful import careful_window
 from actions.common import QuietAsk, first_name, sessions, telegram_user_id, with_user
 from actions.flow import (
+    ASIDE_ANSWERS,
     NEXT_STEP_BUTTONS,
     NEXT_STEPS,
     NEXT_STEPS_QUESTION,
+    answer_aside,
+    aside,
     interruption,
     stop_events,
     stop_slots,
@@ -54,6 +57,7 @@ from coach.emotions import (
 )
 from coach.journal import MAX_TEXT, add_entry, recent_entries
 from coach.language import writing
+from coach.language.answers import is_skip
 from coach.language.times import format_fr
 from coach.models import User
 from coach.rejections import get_rejection, latest_rejection, record_mood
@@ -111,6 +115,25 @@ class _OneQuestionForm(FormValidationAction, abc.ABC):
 # --------------------------------------------------------------------------- mood
 
 
+#: The mood slot when the person let the question go (« passer »): nothing is stored.
+MOOD_SKIPPED: Final = "passer"
+MOOD_SKIP_BUTTON: Final = {"title": "Passer cette question", "payload": MOOD_SKIPPED}
+MOOD_COMMAND_FIRST: Final = (
+    "D'abord cette question, en un mot ou avec un bouton (vous pouvez aussi la passer) ; "
+    "ensuite, tapez {command} et nous y allons."
+)
+#: What a request at the mood question is typed as afterwards (the commands of bot/relay.py).
+_COMMAND_OF: Final = {
+    "share_feedback": "/retour",
+    "report_rejection": "/refus",
+    "ask_timing": "/demande",
+    "ask_patterns": "/bilan",
+    "review_goals": "/objectifs",
+    "journal": "/journal",
+    "start_swot": "/swot",
+}
+
+
 class ValidateMoodForm(_OneQuestionForm):
     slot = "mood"
 
@@ -125,6 +148,24 @@ class ValidateMoodForm(_OneQuestionForm):
         stop = interruption(value)
         if stop:
             return {"mood": None, **stop_slots(stop)}
+        if isinstance(value, str) and (value == MOOD_SKIPPED or is_skip(value)):
+            return {"mood": MOOD_SKIPPED}
+        other = aside(tracker, value) if isinstance(value, str) else None
+        if other in ASIDE_ANSWERS:
+            answer_aside(dispatcher, other)
+            dispatcher.utter_message(
+                text=MOOD_QUESTION, buttons=[*MOOD_BUTTON_LIST, MOOD_SKIP_BUTTON]
+            )
+            return {"mood": None, "ask_quietly": True}
+        request = _request(tracker, value, other)
+        if request is not None:
+            # « /retour » or « le manager m'a fait un retour » at the mood question: not a
+            # feeling; the request comes after one answer (or « passer »).
+            dispatcher.utter_message(
+                text=MOOD_COMMAND_FIRST.format(command=request),
+                buttons=[*MOOD_BUTTON_LIST, MOOD_SKIP_BUTTON],
+            )
+            return {"mood": None, "ask_quietly": True}
         mood = classify_mood(value) if isinstance(value, str) else None
         if mood is None and isinstance(value, str) and is_self_blame(value):
             mood = "doute"  # « ils ont vu que je ne valais rien »: a verdict on oneself
@@ -132,6 +173,20 @@ class ValidateMoodForm(_OneQuestionForm):
             return {"mood": mood}
         dispatcher.utter_message(text=MOOD_NOT_UNDERSTOOD, buttons=MOOD_BUTTON_LIST)
         return {"mood": None, "ask_quietly": True}
+
+
+def _request(tracker: Tracker, value: Any, other: str | None) -> str | None:
+    """The command a message at the mood question asks for instead of a feeling, if any: a
+    slash command or a button, or a confidently read request to go elsewhere."""
+    if not isinstance(value, str) or classify_mood(value) is not None:
+        return None
+    if other is not None and value.startswith("/"):
+        return _COMMAND_OF.get(other, "/aide")
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name, confidence = intent.get("name"), intent.get("confidence")
+    if name in _COMMAND_OF and isinstance(confidence, int | float) and confidence >= 0.8:
+        return _COMMAND_OF[name]
+    return None
 
 
 class ActionAskMood(QuietAsk):
@@ -173,6 +228,9 @@ class ActionRespondMood(Action):
         stopped = stop_events(dispatcher, tracker, "mood_form", reset=["mood"])
         if stopped is not None:
             return stopped
+        if tracker.get_slot("mood") == MOOD_SKIPPED:
+            dispatcher.utter_message(text=NEXT_STEPS_QUESTION, buttons=NEXT_STEP_BUTTONS)
+            return [SlotSet("mood", None), SlotSet("flow_step", NEXT_STEPS)]
         if careful_window(tracker):
             return _careful_mood(dispatcher, tracker)
         # One point per check-in on the mood chart (classify_mood's pick); the answer

@@ -525,6 +525,36 @@ async def test_mood_from_a_button_free_text_or_asked_again() -> None:
     assert [b["payload"] for b in ask.messages[0]["buttons"]][-1] == "ca_va"
 
 
+async def test_a_command_at_the_mood_question_is_not_read_as_a_feeling() -> None:
+    form = ValidateMoodForm()
+    command = CollectingDispatcher()
+    out = await form.validate_mood(
+        "/share_feedback", command, tracker(text="/share_feedback", intent="share_feedback"), {}
+    )
+    assert out == {"mood": None, "ask_quietly": True}
+    assert "tapez /retour" in texts(command)[0] and "pas bien saisi" not in texts(command)[0]
+    assert command.messages[0]["buttons"][-1]["payload"] == "passer"
+    told = CollectingDispatcher()
+    said = "le manager m'a fait un retour au telephone"
+    heard = tracker(text=said, intent="share_feedback")
+    heard.latest_message["intent"]["confidence"] = 0.99
+    await form.validate_mood(said, told, heard, {})
+    assert "tapez /retour" in texts(told)[0]
+    helped = CollectingDispatcher()
+    await form.validate_mood("/help", helped, tracker(text="/help", intent="help"), {})
+    assert helped.messages[0]["response"] == "utter_help"
+    skipped = await form.validate_mood("passer", CollectingDispatcher(), tracker(), {})
+    assert skipped == {"mood": "passer"}
+
+
+async def test_a_skipped_mood_stores_nothing_and_offers_the_next_steps(action_db: str) -> None:
+    consent()
+    dispatcher = CollectingDispatcher()
+    events = await ActionRespondMood().run(dispatcher, tracker({"mood": "passer"}), {})
+    assert slot_events(events) == {"mood": None, "flow_step": "next_steps"}
+    assert rows(Mood) == [] and len(dispatcher.messages) == 1
+
+
 async def test_the_mood_answer_is_stored_and_fits_the_feeling(action_db: str) -> None:
     consent()
     await ActionFinishIntake().run(CollectingDispatcher(), tracker(FULL), {})
