@@ -293,13 +293,22 @@ def feedback_training_index() -> SimilarityIndex:
     return SimilarityIndex(trained)
 
 
+# Labels only, no text: a second reading of training texts, by file and index.
+READINGS = ("second_reading.yml",)
+
+
 def test_every_feedback_file_is_training_or_a_known_split() -> None:
     unknown = sorted(
         path.name
         for path in FEEDBACK_DIR.glob("*.yml")
-        if not path.name.startswith("train") and path.name not in FEEDBACK_SPLITS
+        if not path.name.startswith("train")
+        and path.name not in FEEDBACK_SPLITS
+        and path.name not in READINGS
     )
     assert not unknown, f"data/feedback files neither train*.yml nor a known split: {unknown}"
+    for name in READINGS:
+        data = yaml.safe_load((FEEDBACK_DIR / name).read_text(encoding="utf-8"))
+        assert "texts" not in data and all("text" not in r for r in data["readings"])
 
 
 @pytest.mark.parametrize(("split", "minimum"), [("heldout.yml", 100), ("test_voice.yml", 150)])
