@@ -309,7 +309,8 @@ async def test_a_rejection_the_classifier_misses_still_opens_the_intake(
     await until(emu, chat, has_button("p:entretiens_suivants"))
 
     await emu.press_button(chat, "p:premier_entretien")
-    # « Refus … ce matin » already says the rejection is official: the count comes next.
+    await until(emu, chat, says("refus officiel"))
+    await emu.press_button(chat, "p:oui")
     await until(emu, chat, has_button("p:plusieurs"))
     await emu.press_button(chat, "p:1")
     asked = await until(emu, chat, says("son nom"))
