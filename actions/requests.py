@@ -56,7 +56,7 @@ from coach.feedback_request import (
     timing_message,
 )
 from coach.language import writing
-from coach.language.answers import is_dont_know, is_skip
+from coach.language.answers import is_dont_know, is_not_had, is_skip
 from coach.language.dates import format_date_fr
 from coach.models import Rejection, User
 from coach.refinements import Refinement, parse_refinement, revise
@@ -476,7 +476,7 @@ class ValidateProfileForm(FormValidationAction):
         stop = interruption(value)
         if stop:
             return {slot: None, **stop_slots(stop)}
-        if is_skip(value) or is_dont_know(value):
+        if is_skip(value) or is_dont_know(value) or is_not_had(value):
             return {slot: NONE, "profile_dirty": True}
         parsed = parse(value)
         if parsed is None:

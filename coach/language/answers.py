@@ -134,3 +134,18 @@ _NONE_ANSWER = re.compile(
 def is_none_answer(text: str) -> bool:
     """ "aucune", "personne", "ils n'ont rien dit", "pas de date" — an answer that says none."""
     return bool(_NONE_ANSWER.match(_words(text)))
+
+
+# « j'en ai pas », « jai pas de linkedin », « je n'ai pas de compte » — nothing to give.
+_NOT_HAD = re.compile(
+    r"^(?:(?:non|nan|bah|ben|euh|ah)\s+)*(?:(?:je\s+|j\s+)?(?:n\s+)?(?:en\s+)?ai\s+pas|jen\s+ai"
+    r"\s+pas|jai\s+pas|(?:je\s+)?n\s+en\s+ai\s+(?:pas|aucun|aucune)|j\s+en\s+ai\s+(?:pas|aucun"
+    r"|aucune)|pas\s+de\s+(?:compte|linkedin|profil|telephone|tel|portable|mail|email|e\s+mail"
+    r"|adresse))\b"
+)
+
+
+def is_not_had(text: str) -> bool:
+    """ "j'en ai pas", "pas de linkedin": the person has none of what was asked."""
+    words = _words(text)
+    return bool(_NOT_HAD.match(words)) and len(words.split()) <= 10

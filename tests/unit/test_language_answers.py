@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from coach import intake
+from coach.language import answers
 from coach.language.answers import is_command, is_none_answer
 
 TODAY = dt.date(2026, 11, 25)
@@ -37,3 +38,20 @@ def test_no_question_of_the_intake_stores_a_command(slot: str, command: str) -> 
 )
 def test_none_answers(text: str) -> None:
     assert is_none_answer(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "none"),
+    [
+        ("jen ai pas", True),
+        ("jai pas de linkedin", True),
+        ("je n'ai pas de compte LinkedIn", True),
+        ("non j'en ai aucun", True),
+        ("pas de mail pro", True),
+        ("camille.durand@example.org", False),
+        ("06 12 34 56 78", False),
+        ("https://www.linkedin.com/in/camille", False),
+    ],
+)
+def test_having_none_of_what_is_asked(text: str, none: bool) -> None:
+    assert answers.is_not_had(text) is none

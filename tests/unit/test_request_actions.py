@@ -194,6 +194,18 @@ async def test_no_rejection_yet(action_db: str) -> None:
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/report_rejection"
 
 
+async def test_having_no_linkedin_or_mail_is_an_answer() -> None:
+    form = req.ValidateProfileForm()
+    for slot, value in [
+        ("sig_linkedin", "jai pas de linkedin"),
+        ("sig_email", "j'en ai pas"),
+        ("sig_phone", "non j'en ai aucun"),
+    ]:
+        asked = CollectingDispatcher()
+        out = await getattr(form, f"validate_{slot}")(value, asked, tracker(), {})
+        assert out[slot] == "none" and asked.messages == [], (slot, value)
+
+
 async def test_the_signature_is_asked_once_then_remembered(action_db: str) -> None:
     setup_rejection()
     first = CollectingDispatcher()
