@@ -535,7 +535,7 @@ class ActionStartFeedback(Action):
                     chosen = rejections[0]
                 decided = chosen is not None
             if not decided:
-                self._ask_which(dispatcher, rejections)
+                self._ask_which(dispatcher, rejections, told=bool(text))
                 return self._waiting(parts, source, None)
             return self._open(dispatcher, tracker, session, user, chosen, parts, source, content)
 
@@ -706,10 +706,15 @@ class ActionStartFeedback(Action):
         ] + [{"title": "📨 Sans candidature liée", "payload": ALONE_PAYLOAD}]
 
     @classmethod
-    def _ask_which(cls, dispatcher: CollectingDispatcher, rejections: list[Rejection]) -> None:
+    def _ask_which(
+        cls, dispatcher: CollectingDispatcher, rejections: list[Rejection], *, told: bool = True
+    ) -> None:
+        """Which application? ``told``: the person said something of the feedback (thanked);
+        a bare /retour has nothing to thank for yet."""
+        thanks = "Merci de me le confier ! " if told else ""
         if not rejections:
             dispatcher.utter_message(
-                text="Merci de me le confier ! Je n'ai encore aucune candidature notée pour "
+                text=f"{thanks}Je n'ai encore aucune candidature notée pour "
                 "vous. Vous pouvez d'abord la noter (entreprise, poste, date : deux minutes), "
                 "pour que le retour y soit rattaché, ou enregistrer le retour tel quel.",
                 buttons=[
@@ -719,7 +724,7 @@ class ActionStartFeedback(Action):
             )
             return
         dispatcher.utter_message(
-            text="Merci de me le confier ! De quelle candidature s'agit-il ? Choisissez-la "
+            text=f"{thanks}De quelle candidature s'agit-il ? Choisissez-la "
             "ci-dessous, ou écrivez le nom de l'entreprise.",
             buttons=cls._choice_buttons(rejections),
         )

@@ -128,6 +128,14 @@ async def start(
 # --------------------------------------------------------------------------- the application
 
 
+async def test_a_bare_command_is_not_thanked_for_what_was_not_told(action_db: str) -> None:
+    consent()
+    bare, _ = await start(text="/share_feedback")
+    assert not texts(bare)[0].startswith("Merci") and "aucune candidature" in texts(bare)[0]
+    told, _ = await start(text="ils m'ont répondu")
+    assert texts(told)[0].startswith("Merci de me le confier")
+
+
 async def test_several_applications_are_offered_as_buttons(action_db: str) -> None:
     consent()
     capgemini = add_rejection("Capgemini", "data analyst")
