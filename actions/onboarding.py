@@ -65,7 +65,10 @@ class ActionStart(Action):
             dispatcher.utter_message(
                 text=(
                     "Avant d'aller plus loin, j'ai besoin de votre accord : je n'ai rien lu ni "
-                    "enregistré de votre message. " + PRIVACY
+                    "enregistré de votre message. Ensuite, je garde ce que vous me confiez "
+                    "uniquement pour vous accompagner ; /export vous envoie vos données, "
+                    "/supprimer les efface, à tout moment.\n\nAcceptez-vous que je garde ces "
+                    "informations pour vous accompagner ?"
                 ),
                 buttons=CONSENT_BUTTONS,
             )

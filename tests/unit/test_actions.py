@@ -66,6 +66,8 @@ async def test_start_without_name_still_greets(action_db: str) -> None:
 async def test_reprompt_explains_that_nothing_was_read(action_db: str) -> None:
     _, messages = await run(ActionStart(), tracker(metadata={"reprompt": True}))
     assert len(messages) == 1 and "rien lu" in messages[0]["text"]
+    assert messages[0]["text"].count("accord") == 1, "said once, and the question asked"
+    assert messages[0]["text"].endswith("?")
     assert messages[0]["buttons"][0]["payload"] == "/consent_accept"
 
 
