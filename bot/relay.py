@@ -906,7 +906,7 @@ def export_summary(data: dict[str, Any]) -> str:
         "reminders": "rappels",
         "safety_plan": "plan de sécurité",
         "thought_records": "exercices sur une pensée (aussi dans le journal)",
-        "applications": "candidatures",
+        "applications": "candidatures suivies (/candidatures)",
         "activities": "démarches",
     }
     lines = ["Voici tout ce que je garde à votre sujet (détail dans le fichier joint) :"]
