@@ -50,7 +50,7 @@ from coach.intake import (
     validate_slot,
 )
 from coach.language import writing
-from coach.language.answers import is_command, is_why_question
+from coach.language.answers import is_command, is_sad_signs, is_why_question
 from coach.language.corrections import parse_correction
 from coach.language.dates import format_date_fr
 from coach.language.entities import (
@@ -650,6 +650,16 @@ def _picked_up(known: dict[str, Any], today: dt.date) -> str:
     return ", ".join(parts)
 
 
+SAD_SIGNS_REPLY: Final = (
+    "Je vois que c'est difficile en ce moment. Je suis là : voulez-vous me dire ce qui se "
+    "passe, avec vos mots ou avec un bouton ?"
+)
+SAD_SIGNS_BUTTONS: Final = [
+    {"title": "J'ai reçu un refus", "payload": "/report_rejection"},
+    {"title": "Un retour m'a fait mal", "payload": "/share_feedback"},
+]
+
+
 class ActionUnplacedText(Action):
     """A message the classifier placed nowhere (a story, or too unsure to say) outside the
     forms: a rejection told outright with its company (« Refus de L'Oréal ce matin pour le
@@ -664,6 +674,10 @@ class ActionUnplacedText(Action):
     ) -> list[dict[str, Any]]:
         text = _first_text(tracker)
         today = local_today(person_zone(tracker, settings().coach_tz))
+        if is_sad_signs(text):
+            # « 😭😭 »: a feeling without words, never « je n'ai pas compris ».
+            dispatcher.utter_message(text=SAD_SIGNS_REPLY, buttons=SAD_SIGNS_BUTTONS)
+            return []
         if not text or tells_rejection(text, today=today) is None:
             dispatcher.utter_message(response="utter_default")
             return []

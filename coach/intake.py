@@ -27,6 +27,7 @@ from coach.language.answers import (
     is_command,
     is_dont_know,
     is_none_answer,
+    is_sad_signs,
     is_skip,
     parse_yes_no,
 )
@@ -294,6 +295,10 @@ def _required_name(value: str, *, what: str, hint: str) -> Validation[str]:
     if text.startswith("/"):
         return _ask(f"Je n'ai pas compris. Quel est {what} ?")
     text = _COMPANY_PREFIX.sub("", text).strip() if what.startswith("le nom") else text
+    if is_sad_signs(value):
+        return _ask(
+            f"C'est dur, je comprends. Prenez votre temps : quand vous voudrez, quel est {what} ?"
+        )
     if not text or not _has_letters(text):
         return _ask(f"Je n'ai pas bien lu. Pouvez-vous m'écrire {what} ?")
     if len(text) > 120:

@@ -10,6 +10,7 @@ no.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from coach.language.fold import words as _words
 
@@ -17,6 +18,8 @@ __all__ = [
     "is_command",
     "is_dont_know",
     "is_none_answer",
+    "is_not_had",
+    "is_sad_signs",
     "is_skip",
     "is_why_question",
     "parse_yes_no",
@@ -149,3 +152,15 @@ def is_not_had(text: str) -> bool:
     """ "j'en ai pas", "pas de linkedin": the person has none of what was asked."""
     words = _words(text)
     return bool(_NOT_HAD.match(words)) and len(words.split()) <= 10
+
+
+# Faces and hearts of sorrow; a message made only of symbols with one of them says a feeling.
+_SAD_SIGNS: Final = frozenset("😭😢😞😔😩😫😖😣🙁☹💔😿🥺😟😥😓😪😵")
+
+
+def is_sad_signs(text: str) -> bool:
+    """ "😭😭", "💔" — no words, a feeling: answered with care, never as a misunderstanding."""
+    stripped = "".join((text or "").split())
+    if not stripped or any(ch.isalnum() for ch in stripped):
+        return False
+    return any(ch in _SAD_SIGNS for ch in stripped)

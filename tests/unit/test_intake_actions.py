@@ -724,6 +724,15 @@ async def test_a_rejection_the_classifier_placed_nowhere_still_opens_the_intake(
     assert all(m.get("response") != "utter_default" for m in dispatcher.messages)
 
 
+async def test_sorrow_without_words_placed_nowhere_gets_a_kind_word() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionUnplacedText().run(
+        dispatcher, tracker(text="😭😭", intent="nlu_fallback"), {}
+    )
+    assert events == [] and "difficile" in texts(dispatcher)[0]
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/report_rejection"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -55,3 +55,24 @@ def test_none_answers(text: str) -> None:
 )
 def test_having_none_of_what_is_asked(text: str, none: bool) -> None:
     assert answers.is_not_had(text) is none
+
+
+@pytest.mark.parametrize(
+    ("text", "sad"),
+    [
+        ("😭😭", True),
+        ("💔", True),
+        (" 😢 ! ", True),
+        ("😭 jsuis deg", False),
+        ("👍", False),
+        ("", False),
+    ],
+)
+def test_signs_of_sorrow_without_words(text: str, sad: bool) -> None:
+    assert answers.is_sad_signs(text) is sad
+
+
+def test_sorrow_at_a_question_is_met_with_care_not_a_misreading() -> None:
+    result = intake.validate_company("😭😭")
+    assert not result.ok and result.message is not None
+    assert "dur" in result.message and "pas bien lu" not in result.message
