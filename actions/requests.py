@@ -480,7 +480,10 @@ class ValidateProfileForm(FormValidationAction):
             return {slot: NONE, "profile_dirty": True}
         parsed = parse(value)
         if parsed is None:
-            dispatcher.utter_message(text=PROFILE_RETRY.get(slot, PROFILE_QUESTIONS[slot]))
+            dispatcher.utter_message(
+                text=PROFILE_RETRY.get(slot, PROFILE_QUESTIONS[slot]),
+                buttons=None if slot == "sig_name" else _SKIP_BUTTON,
+            )
             return {slot: None, "ask_quietly": True}
         return {slot: parsed, "profile_dirty": True}
 

@@ -206,6 +206,12 @@ async def test_having_no_linkedin_or_mail_is_an_answer() -> None:
         assert out[slot] == "none" and asked.messages == [], (slot, value)
 
 
+async def test_a_signature_question_asked_again_keeps_its_skip_button() -> None:
+    asked = CollectingDispatcher()
+    await req.ValidateProfileForm().validate_sig_linkedin("mon profil", asked, tracker(), {})
+    assert asked.messages[0]["buttons"] == [{"title": "Passer", "payload": "passer"}]
+
+
 async def test_the_signature_is_asked_once_then_remembered(action_db: str) -> None:
     setup_rejection()
     first = CollectingDispatcher()
