@@ -54,6 +54,7 @@ from coach.feedback_request import (
     plan_for,
     save_draft,
     timing_message,
+    when_line,
 )
 from coach.language import writing
 from coach.language.answers import is_dont_know, is_not_had, is_skip
@@ -643,6 +644,11 @@ def _write(
         text = intro
         if change is None:
             draft = compose(context, start)
+            if current_draft(session, user, rejection) is None:
+                # Asked for directly (« proposez-moi un mail »): when to send it, in a line.
+                plan, _choice = plan_for(rejection, subdiv=settings().holidays_subdiv)
+                today = _now().astimezone(user_zone(user)).date()
+                dispatcher.utter_message(text=when_line(plan, today))
         else:
             revision = revise(context, start, change)
             if not revision.changed:

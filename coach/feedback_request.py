@@ -83,6 +83,35 @@ def window(plan: TimingPlan, today: dt.date) -> Window:
     return "closed"
 
 
+def when_line(plan: TimingPlan, today: dt.date) -> str:
+    """The window in one line, shown with a first draft asked for directly (the full
+    reasons are /demande's)."""
+    state = window(plan, today)
+    if state == "before":
+        earliest = format_date_fr(plan.earliest, today=today)
+        return (
+            f"📅 Bon moment pour l'envoyer : pas avant {earliest}, idéalement "
+            f"{format_date_fr(plan.recommended, today=today)}. Gardez-le d'ici là (/demande "
+            "vous dit pourquoi)."
+        )
+    if state == "open" and plan.recommended > today:
+        return (
+            "📅 Vous pouvez l'envoyer dès maintenant ; le jour idéal est "
+            f"{format_date_fr(plan.recommended, today=today)}."
+        )
+    if state == "open":
+        return "📅 C'est le bon moment pour l'envoyer."
+    if state == "late":
+        return (
+            "📅 Envoyez-le sans tarder : après "
+            f"{format_date_fr(plan.latest, today=today)}, la demande arriverait tard."
+        )
+    return (
+        "📅 Ce refus date un peu : la demande reste possible, présentée comme un conseil pour "
+        "la suite."
+    )
+
+
 def contact_name(rejection: Rejection, choice: ContactChoice) -> str | None:
     """The name to greet, when the person gave it for the role the rule chose."""
     if choice.primary == "interviewer" and rejection.interviewer_names:

@@ -235,6 +235,7 @@ async def test_the_signature_is_asked_once_then_remembered(action_db: str) -> No
         {},
     )
     block = next(m["custom"]["text"] for m in dispatcher.messages if m.get("custom"))
+    assert texts(dispatcher)[0].startswith("📅"), "a first draft says when to send it"
     assert "Objet : Votre retour sur ma candidature au poste de data analyst" in block
     # A formal company and no civility given: no « Bonjour Julie Martin » mail-merge greeting.
     assert "Madame, Monsieur," in block and "Bonjour Julie Martin" not in block

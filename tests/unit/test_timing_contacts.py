@@ -165,3 +165,20 @@ def test_contact_rule_every_branch(count: int, manager: bool, network: bool, pri
     assert choice.also_ask_network is network
     assert len(choice.reasons) == (2 if network else 1)
     assert choice.as_json()["primary"] == primary
+
+
+def test_the_window_in_one_line_for_a_draft_asked_directly() -> None:
+    from coach.feedback_request import when_line
+
+    monday = dt.date(2026, 11, 23)
+    plan = plan_feedback_request(
+        monday, formal_rejection=True, decision_date=None, culture="formal"
+    )
+    before = when_line(plan, monday)
+    assert before.startswith("📅 Bon moment") and "pas avant" in before and "/demande" in before
+    assert "dès maintenant" in when_line(plan, plan.earliest) or plan.earliest == plan.recommended
+    assert when_line(plan, plan.recommended) == "📅 C'est le bon moment pour l'envoyer."
+    late = plan.recommended + dt.timedelta(days=1)
+    if late <= plan.latest:
+        assert "sans tarder" in when_line(plan, late)
+    assert "date un peu" in when_line(plan, plan.latest + dt.timedelta(days=1))
