@@ -62,19 +62,21 @@ migrate: $(VENV)/.installed
 run: setup model migrate
 	@$(PY) -m devtools.stack
 
-# Two jobs at a time where nothing is shared: the environments install side by side, then the
-# model trains (Rasa's own process, about 5 minutes) while the checks that do not need it run
-# one after the other beside it; each job's output is printed whole when it ends.
+# Two jobs at a time where nothing is shared: the environments install side by side; then the
+# model trains (Rasa's own process, about 5 minutes) while lint, scan, validation and the unit
+# tests run one after the other beside it, and the evaluations, the database tests and the
+# test stories take whichever of the two slots frees first (the stories wait for the model);
+# the end-to-end suite runs last, alone. Each job's output is printed whole when it ends.
 test:
 	@$(MAKE) --no-print-directory -j2 --output-sync=target setup node_modules/.installed $(SCAN_VENV)/.installed
-	@$(MAKE) --no-print-directory -j2 --output-sync=recurse model checks
-	@$(MAKE) --no-print-directory rasa-test e2e
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse model checks eval db rasa-test
+	@$(MAKE) --no-print-directory e2e
 	@echo "✔ all test suites passed"
 
-# Everything that does not need the trained model, in order.
+# The checks that need neither the model nor a database, in order.
 .PHONY: checks
 checks: $(VENV)/.installed
-	@$(MAKE) --no-print-directory -j1 lint scan rasa-validate unit eval db
+	@$(MAKE) --no-print-directory -j1 lint scan rasa-validate unit
 
 ## Test suites ---------------------------------------------------------------------------
 lint: $(VENV)/.installed
