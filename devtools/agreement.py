@@ -20,7 +20,7 @@ import yaml
 
 from coach.feedback import SIGNALS, THEMES
 from coach.feedback_model import ROOT, TRAIN_FILES
-from devtools.eval_feedback import _f1
+from devtools.eval_feedback import micro_f1
 
 DEFAULT: Path = ROOT / "data/feedback/second_reading.yml"
 
@@ -54,12 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     counts, kinds, texts = agreement(args.path)
 
-    def micro(labels: tuple[str, ...]) -> tuple[float, float, float]:
-        return _f1(*(sum(counts[label, key] for label in labels) for key in ("tp", "fp", "fn")))
-
     print(f"{texts} training texts read a second time, blind to their labels")
-    print("  theme micro P/R/F1  {:.3f} {:.3f} {:.3f}".format(*micro(THEMES)))
-    print("  signal micro P/R/F1 {:.3f} {:.3f} {:.3f}".format(*micro(SIGNALS)))
+    print("  theme micro P/R/F1  {:.3f} {:.3f} {:.3f}".format(*micro_f1(counts, THEMES)))
+    print("  signal micro P/R/F1 {:.3f} {:.3f} {:.3f}".format(*micro_f1(counts, SIGNALS)))
     print(f"  kind agreement      {kinds / max(texts, 1):.3f}")
     return 0
 

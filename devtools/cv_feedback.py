@@ -19,7 +19,7 @@ from collections import Counter
 
 from coach import feedback_model
 from coach.feedback import SIGNALS, THEMES, analyze
-from devtools.eval_feedback import _f1
+from devtools.eval_feedback import _f1, micro_f1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,13 +80,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {example.text[:240]!r}"
                 )
 
-    def micro(labels: tuple[str, ...]) -> tuple[float, float, float]:
-        return _f1(*(sum(counts[label, key] for label in labels) for key in ("tp", "fp", "fn")))
-
     what = ", ".join(args.batch) + " held out" if args.batch else f"{args.folds}-fold"
     print(f"{scored} training texts scored, {what} cross-validation")
-    print("  theme micro P/R/F1  {:.3f} {:.3f} {:.3f}".format(*micro(THEMES)))
-    print("  signal micro P/R/F1 {:.3f} {:.3f} {:.3f}".format(*micro(SIGNALS)))
+    print("  theme micro P/R/F1  {:.3f} {:.3f} {:.3f}".format(*micro_f1(counts, THEMES)))
+    print("  signal micro P/R/F1 {:.3f} {:.3f} {:.3f}".format(*micro_f1(counts, SIGNALS)))
     print(f"  kind accuracy       {kind_ok / max(scored, 1):.3f}")
     for label in (*THEMES, *SIGNALS):
         p, r, f = _f1(counts[label, "tp"], counts[label, "fp"], counts[label, "fn"])

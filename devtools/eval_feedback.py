@@ -24,6 +24,7 @@ import argparse
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,14 @@ class Scores:
     per_label: dict[str, tuple[float, float, float, int]]
     mean_ms: float
     max_ms: float
+
+
+def micro_f1(
+    counts: Mapping[tuple[str, str], int], labels: Iterable[str]
+) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 over ``labels``, from (label, "tp"/"fp"/"fn") counts."""
+    labels = tuple(labels)
+    return _f1(*(sum(counts[label, key] for label in labels) for key in ("tp", "fp", "fn")))
 
 
 def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -82,10 +91,7 @@ def score(entries: list[dict[str, Any]], *, errors: bool = False) -> Scores:
             print(f"- missed={missed} extra={extra}{kind}\n  {entry['text'][:300]!r}")
 
     def micro(labels: tuple[str, ...]) -> float:
-        tp = sum(counts[label, "tp"] for label in labels)
-        fp = sum(counts[label, "fp"] for label in labels)
-        fn = sum(counts[label, "fn"] for label in labels)
-        return _f1(tp, fp, fn)[2]
+        return micro_f1(counts, labels)[2]
 
     per_label = {
         label: (
