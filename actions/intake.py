@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import QuietAsk, sessions, settings, telegram_user_id
+from actions.feedback import KEPT_FOR
 from actions.flow import (
     ASIDE_ANSWERS,
     answer_aside,
@@ -266,15 +267,13 @@ class ValidateIntakeForm(FormValidationAction):
                 }
             value, extra = _company_sentence(value, tracker, today)
         result = validate_slot(slot, value, today=today)
-        # "entretien avec le manager": the meeting is noted, its rank asked if need be.
-        met_manager = _manager_met(value, tracker) if slot == "stage" else {}
-        if (
-            slot in ("interviewer_count", "interviewer_names")
-            and names_hiring_manager(value)
-            and tracker.get_slot("met_hiring_manager") is None
-        ):
+        met_manager: dict[str, Any] = {}
+        if slot == "stage":
+            # "entretien avec le manager": the meeting is noted, its rank asked if need be.
+            met_manager = _manager_met(value, tracker)
+        elif slot in ("interviewer_count", "interviewer_names"):
             # « 1 seule, la responsable du magasin »: the manager question is answered.
-            met_manager = {"met_hiring_manager": True}
+            met_manager = _manager_met(value, tracker, by_role=True)
         if not result.ok:
             _text, buttons = question(slot, tracker)
             dispatcher.utter_message(text=result.message, buttons=buttons or None)
@@ -728,7 +727,7 @@ class ActionFinishIntake(Action):
             )
             return [SlotSet("paused_flow", FORM), SlotSet("flow_step", None)]
         summary = "C'est noté ✅\n" + describe_rejection(values, today=today)
-        if tracker.get_slot("feedback_kept") and tracker.get_slot("feedback_parts"):
+        if tracker.get_slot(KEPT_FOR) and tracker.get_slot("feedback_parts"):
             summary += (
                 "\n\nLe retour que vous m'aviez confié est gardé : /retour l'y rattachera, "
                 "quand vous voudrez."
@@ -751,9 +750,12 @@ def _say_then_ask(
     return {slot: None, "ask_quietly": True}
 
 
-def _manager_met(value: str, tracker: Tracker) -> dict[str, Any]:
-    """``met_hiring_manager`` when ``value`` names the manager and it is not known yet."""
-    if mentions_hiring_manager(value) and tracker.get_slot("met_hiring_manager") is None:
+def _manager_met(value: str, tracker: Tracker, *, by_role: bool = False) -> dict[str, Any]:
+    """``met_hiring_manager`` when ``value`` names the manager and it is not known yet: met
+    (« entretien avec le manager »), or, ``by_role``, among the interviewers (« la
+    responsable du magasin »)."""
+    names = names_hiring_manager if by_role else mentions_hiring_manager
+    if names(value) and tracker.get_slot("met_hiring_manager") is None:
         return {"met_hiring_manager": True}
     return {}
 

@@ -291,7 +291,8 @@ _COMPANY_PREFIX = re.compile(
 def _required_name(value: str, *, what: str, hint: str) -> Validation[str]:
     if is_dont_know(value) or is_skip(value):
         return _ask(hint)
-    text = _without_hedges(_clean_free_text(value)) or _clean_free_text(value)
+    cleaned = _clean_free_text(value)
+    text = _without_hedges(cleaned) or cleaned
     if text.startswith("/"):
         return _ask(f"Je n'ai pas compris. Quel est {what} ?")
     text = _COMPANY_PREFIX.sub("", text).strip() if what.startswith("le nom") else text
