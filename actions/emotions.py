@@ -118,6 +118,8 @@ class _OneQuestionForm(FormValidationAction, abc.ABC):
 #: The mood slot when the person let the question go (« passer »): nothing is stored.
 MOOD_SKIPPED: Final = "passer"
 MOOD_SKIP_BUTTON: Final = {"title": "Passer cette question", "payload": MOOD_SKIPPED}
+#: The mood buttons when the question comes back after an aside or a request.
+MOOD_AGAIN_BUTTONS: Final = [*MOOD_BUTTON_LIST, MOOD_SKIP_BUTTON]
 MOOD_COMMAND_FIRST: Final = (
     "D'abord cette question, en un mot ou avec un bouton (vous pouvez aussi la passer) ; "
     "ensuite, tapez {command} et nous y allons."
@@ -153,20 +155,17 @@ class ValidateMoodForm(_OneQuestionForm):
         other = aside(tracker, value) if isinstance(value, str) else None
         if other in ASIDE_ANSWERS:
             answer_aside(dispatcher, other)
-            dispatcher.utter_message(
-                text=MOOD_QUESTION, buttons=[*MOOD_BUTTON_LIST, MOOD_SKIP_BUTTON]
-            )
+            dispatcher.utter_message(text=MOOD_QUESTION, buttons=MOOD_AGAIN_BUTTONS)
             return {"mood": None, "ask_quietly": True}
-        request = _request(tracker, value, other)
+        mood = classify_mood(value) if isinstance(value, str) else None
+        request = _request(tracker, value, other) if mood is None else None
         if request is not None:
             # « /retour » or « le manager m'a fait un retour » at the mood question: not a
             # feeling; the request comes after one answer (or « passer »).
             dispatcher.utter_message(
-                text=MOOD_COMMAND_FIRST.format(command=request),
-                buttons=[*MOOD_BUTTON_LIST, MOOD_SKIP_BUTTON],
+                text=MOOD_COMMAND_FIRST.format(command=request), buttons=MOOD_AGAIN_BUTTONS
             )
             return {"mood": None, "ask_quietly": True}
-        mood = classify_mood(value) if isinstance(value, str) else None
         if mood is None and isinstance(value, str) and is_self_blame(value):
             mood = "doute"  # « ils ont vu que je ne valais rien »: a verdict on oneself
         if mood:
@@ -176,9 +175,9 @@ class ValidateMoodForm(_OneQuestionForm):
 
 
 def _request(tracker: Tracker, value: Any, other: str | None) -> str | None:
-    """The command a message at the mood question asks for instead of a feeling, if any: a
+    """The command a message that names no feeling asks for at the mood question, if any: a
     slash command or a button, or a confidently read request to go elsewhere."""
-    if not isinstance(value, str) or classify_mood(value) is not None:
+    if not isinstance(value, str):
         return None
     if other is not None and value.startswith("/"):
         return _COMMAND_OF.get(other, "/aide")
