@@ -64,6 +64,18 @@ def says(fragment: str):  # type: ignore[no-untyped-def]
     return lambda m: fragment in (m["text"] or "")
 
 
+async def last_questions(emu: Emulator, chat: int) -> tuple[list[BotMessage], list[BotMessage]]:
+    """From the manager question on: not met, nobody known inside, a formal culture. The
+    network question and the recap that ends the intake (with the mood buttons)."""
+    await emu.press_button(chat, "p:non")
+    network = await until(emu, chat, has_button("p:personne"))
+    await emu.press_button(chat, "p:personne")
+    await until(emu, chat, has_button("p:formal"))
+    await emu.press_button(chat, "p:formal")
+    recap = await until(emu, chat, has_button("p:deception"))
+    return network, recap
+
+
 def paris_yesterday() -> str:
     from zoneinfo import ZoneInfo
 
@@ -95,15 +107,9 @@ async def test_a_rejection_from_one_sentence_to_the_journal(
 
     await emu.send_message(CHAT, "julie martin")
     await until(emu, CHAT, says("responsable"))
-    await emu.press_button(CHAT, "p:non")
+    network, recap = await last_questions(emu, CHAT)
     # One interviewer: the HR question is skipped, the network one comes.
-    network = await until(emu, CHAT, has_button("p:personne"))
     assert "RH" not in text_of(network)
-    await emu.press_button(CHAT, "p:personne")
-    await until(emu, CHAT, has_button("p:formal"))
-    await emu.press_button(CHAT, "p:formal")
-
-    recap = await until(emu, CHAT, has_button("p:deception"))
     assert "C'est noté" in text_of(recap) and "Julie Martin" in text_of(recap)
     await emu.press_button(CHAT, "p:deception")
     answer = await until(emu, CHAT, has_button("p:/journal_write"))
@@ -317,12 +323,7 @@ async def test_a_rejection_the_classifier_misses_still_opens_the_intake(
     assert "virgules" not in text_of(asked)
     await emu.send_message(chat, "mme dupont je crois")
     await until(emu, chat, says("responsable"))
-    await emu.press_button(chat, "p:non")
-    await until(emu, chat, has_button("p:personne"))
-    await emu.press_button(chat, "p:personne")
-    await until(emu, chat, has_button("p:formal"))
-    await emu.press_button(chat, "p:formal")
-    recap = await until(emu, chat, has_button("p:deception"))
+    _, recap = await last_questions(emu, chat)
     assert "Mme Dupont" in text_of(recap) and "Crois" not in text_of(recap), text_of(recap)
 
     [rejection] = cli("export", chat, databases)["rejections"]
