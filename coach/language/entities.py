@@ -762,11 +762,15 @@ def extract_rejection_facts(text: str, *, today: dt.date) -> RejectionFacts:
     )
 
 
+# The hiring manager by title, in both readers below.
+_MANAGER_TITLE = (
+    r"manager|manageuse|n\s*\+?\s*1|futur\s+chef|future\s+cheffe|futur\s+responsable"
+    r"|future\s+responsable|responsable\s+hierarchique"
+)
 _MANAGER_MET = re.compile(
     r"\b(?:entretiens?|visios?|rdv|rendez\s+vous|vus?|vues?|rencontre\w*|echange\w*|appel|parle"
-    r"|call)\b[^.;!?]{0,40}?\b(?:manager|manageuse|managers|n\s*\+?\s*1|futur\s+chef|future\s+"
-    r"cheffe|futur\s+responsable|future\s+responsable|responsable\s+(?:du\s+poste|d\s+equipe|"
-    r"hierarchique|du\s+service)|chef\s+(?:d\s+equipe|de\s+service))\b"
+    rf"|call)\b[^.;!?]{{0,40}}?\b(?:{_MANAGER_TITLE}|managers|responsable\s+(?:du\s+poste"
+    r"|d\s+equipe|du\s+service)|chef\s+(?:d\s+equipe|de\s+service))\b"
     r"|\bentretien\s+manager\b"
 )
 
@@ -779,10 +783,9 @@ def mentions_hiring_manager(text: str) -> bool:
 # Who interviewed, in an answer about the interviewers: the role alone says it ("1 seule, la
 # responsable du magasin", "juste le manager, M. Leroy").
 _MANAGER_ROLE = re.compile(
-    r"\b(?:manager|manageuse|n\s*\+?\s*1|futur\s+chef|future\s+cheffe|futur\s+responsable"
-    r"|future\s+responsable|responsable\s+(?:du|de\s+la|de\s+l|d)\s+(?:poste|equipe|magasin"
+    rf"\b(?:{_MANAGER_TITLE}|responsable\s+(?:du|de\s+la|de\s+l|d)\s+(?:poste|equipe|magasin"
     r"|boutique|agence|rayon|service|restaurant|site|atelier|hotel|boulangerie|pharmacie)"
-    r"|responsable\s+hierarchique|chef\s+(?:d\s+equipe|de\s+service|de\s+rayon|de\s+cuisine)"
+    r"|chef\s+(?:d\s+equipe|de\s+service|de\s+rayon|de\s+cuisine)"
     r"|(?:directeur|directrice|gerant|gerante)\s+(?:du|de\s+la|de\s+l|d)\s+(?:magasin|boutique"
     r"|agence|restaurant|site|hotel|boulangerie|pharmacie|camping|salon))\b"
 )
