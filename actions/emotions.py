@@ -36,6 +36,7 @@ from actions.flow import (
     stop_slots,
 )
 from actions.thought_record import offer as offer_thought_record
+from coach.commands import command_for
 from coach.crisis_tiers import CAREFUL_BETTER, CAREFUL_HEARD, RESUME_BUTTON, is_feeling_better
 from coach.db import transaction
 from coach.emotions import (
@@ -124,16 +125,18 @@ MOOD_COMMAND_FIRST: Final = (
     "D'abord cette question, en un mot ou avec un bouton (vous pouvez aussi la passer) ; "
     "ensuite, tapez {command} et nous y allons."
 )
-#: What a request at the mood question is typed as afterwards (the commands of bot/relay.py).
-_COMMAND_OF: Final = {
-    "share_feedback": "/retour",
-    "report_rejection": "/refus",
-    "ask_timing": "/demande",
-    "ask_patterns": "/bilan",
-    "review_goals": "/objectifs",
-    "journal": "/journal",
-    "start_swot": "/swot",
-}
+#: Requests to go elsewhere that the mood question names back as their command (« /retour »).
+_REQUESTS: Final = frozenset(
+    {
+        "share_feedback",
+        "report_rejection",
+        "ask_timing",
+        "ask_patterns",
+        "review_goals",
+        "journal",
+        "start_swot",
+    }
+)
 
 
 class ValidateMoodForm(_OneQuestionForm):
@@ -180,11 +183,11 @@ def _request(tracker: Tracker, value: Any, other: str | None) -> str | None:
     if not isinstance(value, str):
         return None
     if other is not None and value.startswith("/"):
-        return _COMMAND_OF.get(other, "/aide")
+        return (command_for(other) if other in _REQUESTS else None) or "/aide"
     intent = (tracker.latest_message or {}).get("intent") or {}
     name, confidence = intent.get("name"), intent.get("confidence")
-    if name in _COMMAND_OF and isinstance(confidence, int | float) and confidence >= 0.8:
-        return _COMMAND_OF[name]
+    if name in _REQUESTS and isinstance(confidence, int | float) and confidence >= 0.8:
+        return command_for(name)
     return None
 
 

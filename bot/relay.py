@@ -46,6 +46,7 @@ from bot.rasa_client import (
 from bot.rendering import Reply, parse_rasa_messages
 from bot.sessions import SESSION_TURNS, TurnCounter, is_safe_point
 from coach import charts
+from coach.commands import COMMANDS
 from coach.crisis_tiers import ambiguous_evidence
 from coach.db import transaction
 from coach.feedbacks import patterns_for
@@ -76,27 +77,6 @@ CRISIS_INTENT = "crisis"  # triggered after the detector fired, to stop a form i
 #: (about ten minutes in all).
 CRISIS_RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 180.0, 240.0)
 
-# Slash command → Rasa payload. Rasa reads "/intent" as that intent, skipping NLU.
-COMMANDS: dict[str, str] = {
-    "start": "/start",
-    "aide": "/help",
-    "help": "/help",
-    "refus": "/report_rejection",
-    "demande": "/ask_timing",
-    "retour": "/share_feedback",
-    "journal": "/journal",
-    "objectifs": "/review_goals",
-    "bilan": "/ask_patterns",
-    "swot": "/start_swot",
-    "rappels": "/list_reminders",
-    "candidatures": "/ask_applications",
-    "demarches": "/ask_activity_report",
-    "fuseau": "/set_timezone",
-    "confidentialite": "/privacy",
-    "export": "/export_data",
-    "supprimer": "/delete_data",
-    "annuler": "/cancel",
-}
 # Shown in Telegram's command menu (SPEC §3 order).
 COMMAND_DESCRIPTIONS: dict[str, str] = {
     "start": "Commencer",
